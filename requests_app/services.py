@@ -1,0 +1,116 @@
+"""Every write to a help request goes through here: creation, edits and the status lifecycle."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from otonari.text import clean_text, detect_language
+
+from .models import (
+    ALLOWED_TRANSITIONS,
+    Category,
+    HelpRequest,
+    RequestStatus,
+    StatusChange,
+    Topic,
+)
+
+
+class RequestError(Exception):
+    """A rule about help requests was broken; the message is translated and safe to show."""
+
+
+@dataclass(frozen=True)
+class RequestData:
+    category: Category
+    topics: Sequence[Topic]
+    title: str
+    description: str
+    languages: Sequence[str]
+    prefecture: str
+    municipality: str
+    mode: str
+    availability: Sequence[str]
+    preferred_dates: Sequence[datetime.date] = field(default_factory=tuple)
+
+
+def _apply(help_request: HelpRequest, data: RequestData) -> None:
+    if any(topic.category_id != data.category.pk for topic in data.topics):
+        raise RequestError(_("Pick topics from the category you chose."))
+    help_request.category = data.category
+    help_request.title = clean_text(data.title, multiline=False)
+    help_request.description = clean_text(data.description)
+    help_request.text_language = detect_language(
+        f"{help_request.title}\n{help_request.description}"
+    )
+    help_request.languages = list(dict.fromkeys(data.languages))
+    help_request.prefecture = data.prefecture
+    help_request.municipality = clean_text(data.municipality, multiline=False)
+    help_request.mode = data.mode
+    help_request.availability = list(dict.fromkeys(data.availability))
+    help_request.preferred_dates = sorted({d.isoformat() for d in data.preferred_dates})
+
+
+def request_create(*, resident: User, data: RequestData) -> HelpRequest:
+    with transaction.atomic():
+        help_request = HelpRequest(resident=resident)
+        _apply(help_request, data)
+        help_request.full_clean(exclude=["resident", "category"])
+        help_request.save()
+        help_request.topics.set(data.topics)
+        StatusChange.objects.create(
+            request=help_request, from_status="", to_status=help_request.status, by=resident
+        )
+    return help_request
+
+
+def request_update(*, help_request: HelpRequest, by: User, data: RequestData) -> HelpRequest:
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        if not locked.is_editable:
+            raise RequestError(_("This request can no longer be changed."))
+        _apply(locked, data)
+        locked.full_clean(exclude=["resident", "category"])
+        locked.save()
+        locked.topics.set(data.topics)
+    return locked
+
+
+def request_transition(
+    *, help_request: HelpRequest, to: RequestStatus | str, by: User | None, note: str = ""
+) -> HelpRequest:
+    """Move a request to another status, or raise RequestError if the lifecycle forbids it.
+
+    The row is locked so two moves at once cannot both pass the check.
+    """
+    target = RequestStatus(to)
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        current = RequestStatus(locked.status)
+        if target not in ALLOWED_TRANSITIONS[current]:
+            raise RequestError(
+                _("A request that is “%(current)s” cannot become “%(target)s”.")
+                % {"current": current.label, "target": target.label}
+            )
+        locked.status = target
+        locked.save(update_fields=["status", "updated_at"])
+        StatusChange.objects.create(
+            request=locked, from_status=current, to_status=target, by=by, note=note[:300]
+        )
+    help_request.status = locked.status
+    help_request.updated_at = locked.updated_at
+    return locked
+
+
+def request_cancel(*, help_request: HelpRequest, by: User, note: str = "") -> HelpRequest:
+    if help_request.resident_id != by.pk and not by.is_staff:
+        raise RequestError(_("Only the person who asked can cancel this request."))
+    return request_transition(
+        help_request=help_request, to=RequestStatus.CANCELLED, by=by, note=note
+    )
