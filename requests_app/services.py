@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from notifications.services import notify_request_received
 from otonari.text import clean_text, detect_language
 
 from .models import (
@@ -67,6 +68,7 @@ def request_create(*, resident: User, data: RequestData) -> HelpRequest:
         StatusChange.objects.create(
             request=help_request, from_status="", to_status=help_request.status, by=resident
         )
+        notify_request_received(help_request=help_request)  # same transaction; emailed on commit
     return help_request
 
 

@@ -112,12 +112,12 @@ def test_my_requests_uses_a_constant_number_of_queries(
     for i in range(3):
         make_request(alice, title=f"Request number {i}")
     client.force_login(alice)
-    # session, user, requests, topics
-    with django_assert_num_queries(4):
+    # session, user, unread notifications (the bell), requests, topics
+    with django_assert_num_queries(5):
         client.get(reverse("requests:mine"))
     for i in range(10):
         make_request(alice, title=f"More request {i}")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("requests:mine"))
     assert len(response.context["help_requests"]) == 13
 

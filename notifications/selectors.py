@@ -1,0 +1,34 @@
+"""Reads with rules: a person sees only their own notifications."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+
+from .models import Channel, Notification, NotificationQuerySet, Status
+
+
+def get_notification_for_user(user: User, pk: int) -> Notification:
+    """The person's own notification, or 404 for anybody else (no hint that it exists)."""
+    return get_object_or_404(Notification, pk=pk, recipient=user)
+
+
+def notifications_for_user(user: User) -> NotificationQuerySet:
+    return Notification.objects.for_recipient(user).unread_first()
+
+
+def unread_count_for_user(user: User) -> int:
+    return Notification.objects.for_recipient(user).unread().count()
+
+
+def emails_since(user: User, *, event: str, since: datetime.datetime) -> int:
+    """How many `event` emails (sent or on their way) a person got since then: for daily caps."""
+    return (
+        Notification.objects.for_recipient(user)
+        .filter(event=event, channel=Channel.EMAIL, created_at__gte=since)
+        .exclude(status=Status.FAILED)
+        .count()
+    )

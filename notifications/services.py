@@ -1,0 +1,465 @@
+"""Every write to notifications: create (rendered in the recipient's language), deliver, sweep.
+
+The row is the outbox. `notify` writes it inside the caller's transaction and enqueues the email
+task only after commit; if the broker is down the row simply stays pending and the beat sweep
+(`notifications_sweep`) sends it later. Delivery claims the row with a conditional UPDATE, so a
+duplicate message, a retry or a second worker never sends the same email twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import kombu.exceptions
+import redis.exceptions
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils import timezone, translation
+from django.utils.translation import get_language_from_path
+
+from accounts.models import User
+
+from .events import DIGEST_TEMPLATE_DIR, EVENTS, Event
+from .models import Channel, Notification, Status
+
+logger = logging.getLogger(__name__)
+
+# Tunables; each can be overridden in settings under the same name prefixed NOTIFICATIONS_.
+DEFAULTS: dict[str, Any] = {
+    "MAX_ATTEMPTS": 5,
+    # A claim older than this is a worker that died mid-send (well above EMAIL_TIMEOUT).
+    "CLAIM_TIMEOUT": datetime.timedelta(minutes=10),
+    # Pending rows this old were not (or no longer) queued: the sweep enqueues them again.
+    "SWEEP_AFTER": datetime.timedelta(minutes=1),
+    "SWEEP_BATCH": 500,
+    "BACKOFF_BASE_SECONDS": 60,
+    "BACKOFF_MAX_SECONDS": 3600,
+}
+
+# Publishing to a broker that is down: the row stays pending for the sweep.
+BROKER_ERRORS = (
+    kombu.exceptions.OperationalError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    OSError,
+)
+# Worth another try later. smtplib.SMTPException and ConnectionError are OSErrors too; named
+# anyway so the intent reads. SMTPRecipientsRefused is handled first: retrying cannot help.
+TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+# Allows a retry message to run a moment before `next_attempt_at` (clocks of two machines).
+CLOCK_SLACK = datetime.timedelta(seconds=5)
+
+
+def _setting(name: str) -> Any:
+    return getattr(settings, f"NOTIFICATIONS_{name}", DEFAULTS[name])
+
+
+class NotificationError(Exception):
+    """A caller used `notify` wrongly (unknown event, missing context): a programming error."""
+
+
+class DeliveryDeferred(Exception):
+    """The email failed for a reason that may pass; try again in `countdown` seconds."""
+
+    def __init__(self, countdown: int) -> None:
+        super().__init__(countdown)
+        self.countdown = countdown
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+# --- Rendering --------------------------------------------------------------------------------
+
+
+def _render_plain(template_name: str, context: Mapping[str, Any]) -> str:
+    """Render a .txt template without HTML escaping (“&#x27;” has no place in a text email)."""
+    template = get_template(template_name).template  # type: ignore[attr-defined]
+    return template.render(Context(dict(context), autoescape=False))
+
+
+def _tidy(text: str) -> str:
+    """Trailing spaces off, at most one blank line in a row: template tags leave both behind."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    tidy: list[str] = []
+    for line in lines:
+        if line or (tidy and tidy[-1]):
+            tidy.append(line)
+    return "\n".join(tidy) + "\n"
+
+
+def render_templates(template_dir: str, context: Mapping[str, Any]) -> Rendered:
+    """Subject, text and HTML from `<template_dir>/`, in the currently active language."""
+    subject = " ".join(_render_plain(f"{template_dir}/subject.txt", context).split())
+    return Rendered(
+        subject=subject[:200],
+        text=_tidy(_render_plain(f"{template_dir}/body.txt", context)),
+        html=render_to_string(f"{template_dir}/body.html", dict(context)),
+    )
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}" if path else ""
+
+
+def _path_in_language(path: str, language: str) -> str:
+    """The same page under the recipient's language prefix (/ja/requests/4/ → /ne/requests/4/)."""
+    if not path:
+        return ""
+    # translate_url resolves the path under the active language, so activate the path's own.
+    with translation.override(get_language_from_path(path) or translation.get_language()):
+        return translate_url(path, language)
+
+
+def _language_of(user: User) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return user.preferred_language if user.preferred_language in codes else settings.LANGUAGE_CODE
+
+
+def render_event(
+    *, event: Event, recipient: User, context: Mapping[str, Any], link: str = ""
+) -> Rendered:
+    """Render `event` for `recipient` in their language. `link` is a path already in it."""
+    with translation.override(_language_of(recipient)):
+        return render_templates(
+            event.template_dir,
+            {
+                **context,
+                "recipient_name": recipient.public_name,
+                "link": absolute_url(link),
+                "site_url": settings.SITE_URL,
+            },
+        )
+
+
+# --- Creating ---------------------------------------------------------------------------------
+
+
+def notify(
+    *,
+    event: str,
+    recipient: User,
+    key: str,
+    context: Mapping[str, Any],
+    link: str | None = None,
+    email: bool | None = None,
+    digest: bool = False,
+) -> Notification:
+    """Create the notification of `event` for `recipient` once, and email it after commit.
+
+    `key` names the event instance ("request_received:42"): calling again with the same
+    (event, recipient, key) returns the existing row and sends nothing. `context` must hold the
+    keys the event documents (notifications.events.EVENTS). `link` is a site path in any
+    language; it is stored and emailed in the recipient's. `email=None` uses the event's
+    default; `email=False` keeps it in-app only; `digest=True` leaves the email to the daily
+    digest (only for digestible events such as new_task).
+    """
+    spec = EVENTS.get(event)
+    if spec is None:
+        raise NotificationError(f"Unknown notification event {event!r}.")
+    missing = sorted(set(spec.context) - set(context))
+    if missing:
+        raise NotificationError(f"Context for {event!r} lacks {', '.join(missing)}.")
+    if digest and not spec.digestible:
+        raise NotificationError(f"{event!r} cannot go into a digest.")
+
+    existing = Notification.objects.filter(event=event, recipient=recipient, key=key).first()
+    if existing is not None:
+        return existing
+
+    send_email = spec.email if email is None else email
+    channel = Channel.IN_APP if not send_email else Channel.DIGEST if digest else Channel.EMAIL
+    language = _language_of(recipient)
+    path = _path_in_language(link or "", language)
+    rendered = render_event(event=spec, recipient=recipient, context=context, link=path)
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            event=event,
+            recipient=recipient,
+            key=key,
+            defaults={
+                "language": language,
+                "subject": rendered.subject,
+                "body_text": rendered.text,
+                "body_html": rendered.html,
+                "link": path[:300],
+                "channel": channel,
+                "status": Status.SKIPPED if channel == Channel.IN_APP else Status.PENDING,
+            },
+        )
+        if created and channel == Channel.EMAIL:
+            transaction.on_commit(partial(enqueue_delivery, notification.pk), robust=True)
+    return notification
+
+
+def notify_staff(
+    *, event: str, key: str, context: Mapping[str, Any], link: str | None = None
+) -> list[Notification]:
+    """`notify` every active staff member (safety_flag, volunteer_accepted)."""
+    staff = User.objects.filter(is_staff=True, is_active=True).order_by("pk")
+    return [
+        notify(event=event, recipient=member, key=key, context=context, link=link)
+        for member in staff
+    ]
+
+
+def notify_request_received(*, help_request: Any) -> Notification:
+    """Tell the resident we have their request and what happens next."""
+    return notify(
+        event="request_received",
+        recipient=help_request.resident,
+        key=f"request_received:{help_request.pk}",
+        context={"title": help_request.title, "category": help_request.category},
+        link=help_request.get_absolute_url(),
+    )
+
+
+# --- Delivering -------------------------------------------------------------------------------
+
+
+def enqueue_delivery(notification_id: int) -> bool:
+    """Queue the email task; with the broker down, log (no personal data) and leave it pending."""
+    from .tasks import send_notification  # tasks import this module
+
+    try:
+        send_notification.delay(notification_id)
+    except BROKER_ERRORS as error:
+        logger.warning(
+            "Notification %s stays pending, the sweep will send it: broker unavailable (%s).",
+            notification_id,
+            type(error).__name__,
+        )
+        return False
+    return True
+
+
+def backoff_seconds(attempts: int) -> int:
+    """60 s, 2 min, 4 min, 8 min … capped: the wait after the given number of attempts."""
+    return int(
+        min(
+            _setting("BACKOFF_BASE_SECONDS") * 2 ** max(attempts - 1, 0),
+            _setting("BACKOFF_MAX_SECONDS"),
+        )
+    )
+
+
+def _error_text(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:300]
+
+
+def _claimable(now: datetime.datetime) -> Q:
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + CLOCK_SLACK)
+    stale = Q(status=Status.SENDING, claimed_at__lt=now - _setting("CLAIM_TIMEOUT"))
+    return (Q(status=Status.PENDING) & due) | stale
+
+
+def _message(
+    *, subject: str, text: str, html: str, to: str, language: str
+) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated", "Content-Language": language},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def notification_deliver(*, notification_id: int) -> str:
+    """Send one notification's email at most once. Returns "sent", "failed" or "skipped".
+
+    Raises DeliveryDeferred (the row back to pending) when a transient error leaves tries over.
+    """
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(_claimable(now))
+        .filter(pk=notification_id, channel=Channel.EMAIL, attempts__lt=_setting("MAX_ATTEMPTS"))
+        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return "skipped"  # already sent, being sent, failed, not due yet, or gone
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None:
+        return "skipped"
+    ours = Notification.objects.filter(pk=notification_id, status=Status.SENDING, claimed_at=now)
+    message = _message(
+        subject=notification.subject,
+        text=notification.body_text,
+        html=notification.body_html,
+        to=notification.recipient.email,
+        language=notification.language,
+    )
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused:
+        # Permanent, and its text would repeat the address: keep only the name.
+        ours.update(status=Status.FAILED, last_error="SMTPRecipientsRefused")
+        return "failed"
+    except TRANSIENT_EMAIL_ERRORS as error:
+        if notification.attempts >= _setting("MAX_ATTEMPTS"):
+            ours.update(status=Status.FAILED, last_error=_error_text(error))
+            logger.warning(
+                "Notification %s failed for good (%s).", notification_id, type(error).__name__
+            )
+            return "failed"
+        countdown = backoff_seconds(notification.attempts)
+        ours.update(
+            status=Status.PENDING,
+            next_attempt_at=timezone.now() + datetime.timedelta(seconds=countdown),
+            last_error=_error_text(error),
+        )
+        raise DeliveryDeferred(countdown) from error
+    ours.update(status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error="")
+    return "sent"
+
+
+def notification_resend(*, notification: Notification) -> bool:
+    """Staff: give a failed email a fresh set of tries. False if it was not failed."""
+    with transaction.atomic():
+        reset = Notification.objects.filter(
+            pk=notification.pk, status=Status.FAILED, channel=Channel.EMAIL
+        ).update(
+            status=Status.PENDING, attempts=0, next_attempt_at=None, claimed_at=None, last_error=""
+        )
+        if reset:
+            transaction.on_commit(partial(enqueue_delivery, notification.pk), robust=True)
+    return bool(reset)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    released: int  # stale claims (a worker died mid-send) put back to pending
+    failed: int  # stale claims that had used up their tries
+    enqueued: int
+
+
+def notifications_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
+    """Beat, every minute: recover stale claims and re-enqueue pending emails nobody queued."""
+    now = now or timezone.now()
+    max_attempts = _setting("MAX_ATTEMPTS")
+    stale = Notification.objects.filter(
+        channel=Channel.EMAIL, status=Status.SENDING, claimed_at__lt=now - _setting("CLAIM_TIMEOUT")
+    )
+    failed = stale.filter(attempts__gte=max_attempts).update(
+        status=Status.FAILED, last_error="Gave up: the last try stopped while sending."
+    )
+    released = stale.filter(attempts__lt=max_attempts).update(
+        status=Status.PENDING, next_attempt_at=None
+    )
+
+    cutoff = now - _setting("SWEEP_AFTER")
+    due_ids = list(
+        Notification.objects.filter(channel=Channel.EMAIL, status=Status.PENDING)
+        .alias(due_since=Coalesce("next_attempt_at", "created_at"))
+        .filter(due_since__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[: _setting("SWEEP_BATCH")]
+    )
+    enqueued = 0
+    for pk in due_ids:
+        # Marking it queued now keeps the next sweeps from piling up copies while it waits.
+        Notification.objects.filter(pk=pk, status=Status.PENDING).update(next_attempt_at=now)
+        if not enqueue_delivery(pk):
+            break  # broker still down: try again at the next sweep
+        enqueued += 1
+    return SweepResult(released=released, failed=failed, enqueued=enqueued)
+
+
+# --- Daily digest -------------------------------------------------------------------------------
+
+
+def digests_send(*, now: datetime.datetime | None = None) -> int:
+    """Beat, once a day: one email per person collecting their digest notifications."""
+    now = now or timezone.now()
+    recipient_ids = (
+        Notification.objects.filter(_claimable(now), channel=Channel.DIGEST)
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    return sum(digest_send(recipient_id=pk, now=now) for pk in list(recipient_ids))
+
+
+def digest_send(*, recipient_id: int, now: datetime.datetime) -> bool:
+    """Claim one person's waiting digest rows, send them as one email, mark them included."""
+    claimed = (
+        Notification.objects.filter(_claimable(now))
+        .filter(recipient_id=recipient_id, channel=Channel.DIGEST)
+        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    ours = Notification.objects.filter(
+        recipient_id=recipient_id, channel=Channel.DIGEST, status=Status.SENDING, claimed_at=now
+    )
+    items = list(ours.order_by("created_at", "id"))
+    recipient = User.objects.get(pk=recipient_id)
+    language = _language_of(recipient)
+    with translation.override(language):
+        rendered = render_templates(
+            DIGEST_TEMPLATE_DIR,
+            {
+                "recipient_name": recipient.public_name,
+                "items": [{"subject": n.subject, "link": absolute_url(n.link)} for n in items],
+                "count": len(items),
+                "link": absolute_url(_path_in_language(_list_path(), language)),
+                "site_url": settings.SITE_URL,
+            },
+        )
+    message = _message(
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        to=recipient.email,
+        language=language,
+    )
+    try:
+        message.send()
+    except TRANSIENT_EMAIL_ERRORS as error:
+        # Back in the queue for the next digest run; rows never fail out of a digest.
+        ours.update(status=Status.PENDING, last_error=_error_text(error))
+        logger.warning("Digest for user %s not sent (%s).", recipient_id, type(error).__name__)
+        return False
+    ours.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+    return True
+
+
+def _list_path() -> str:
+    try:
+        return reverse("notifications:list")
+    except NoReverseMatch:  # the URLs are not wired in yet
+        return ""
+
+
+# --- Reading state ------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_mark_all_read(*, recipient: User) -> int:
+    return Notification.objects.for_recipient(recipient).unread().update(read_at=timezone.now())
