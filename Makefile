@@ -14,7 +14,11 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/otonari
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: help install run serve migrate messages demo test lint i18n-check makemessages worker beat check-deploy clean
+.PHONY: help install browser-deps run serve migrate messages demo test lint makemessages worker beat check-deploy clean
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here), with
+# fonts that render Japanese and Devanagari in the screenshots.
+BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-lohit-deva
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -30,6 +34,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list | grep -qi "noto sans cjk" || ! fc-list | grep -qi lohit; then \
+	  echo "Installing $(BROWSER_PACKAGES) from Debian for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	fi
 
 messages: install
 	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=node_modules -v 0
@@ -53,7 +64,7 @@ lint: install
 makemessages: install
 	$(PY) manage.py makemessages -l ja -l ne --ignore=$(VENV) --ignore=node_modules --ignore=staticfiles --no-obsolete
 
-test: install messages lint
+test: install browser-deps messages lint
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CACHE_KEY_PREFIX=otonari-test \
 	$(PY) -m pytest $(PYTEST_ARGS)
 

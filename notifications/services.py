@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import kombu.exceptions
-import redis.exceptions
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -30,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language_from_path
 
 from accounts.models import User
+from otonari.queue import publish
 
 from .events import DIGEST_TEMPLATE_DIR, EVENTS, Event
 from .models import Channel, Notification, Status
@@ -48,13 +47,6 @@ DEFAULTS: dict[str, Any] = {
     "BACKOFF_MAX_SECONDS": 3600,
 }
 
-# Publishing to a broker that is down: the row stays pending for the sweep.
-BROKER_ERRORS = (
-    kombu.exceptions.OperationalError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    OSError,
-)
 # Worth another try later. smtplib.SMTPException and ConnectionError are OSErrors too; named
 # anyway so the intent reads. SMTPRecipientsRefused is handled first: retrying cannot help.
 TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
@@ -235,19 +227,10 @@ def notify_request_received(*, help_request: Any) -> Notification:
 
 
 def enqueue_delivery(notification_id: int) -> bool:
-    """Queue the email task; with the broker down, log (no personal data) and leave it pending."""
+    """Queue the email task; with the broker down the row stays pending for the sweep."""
     from .tasks import send_notification  # tasks import this module
 
-    try:
-        send_notification.delay(notification_id)
-    except BROKER_ERRORS as error:
-        logger.warning(
-            "Notification %s stays pending, the sweep will send it: broker unavailable (%s).",
-            notification_id,
-            type(error).__name__,
-        )
-        return False
-    return True
+    return publish(send_notification, notification_id)
 
 
 def backoff_seconds(attempts: int) -> int:

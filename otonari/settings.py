@@ -226,11 +226,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Outbox sweeps: whatever a broker outage or a dead worker left behind is queued again.
+    "sweep-rankings": {"task": "matching.tasks.sweep_rankings", "schedule": 60.0},
     "sweep-notifications": {"task": "notifications.tasks.sweep_notifications", "schedule": 60.0},
     # Local time (CELERY_TIMEZONE is Asia/Tokyo): mornings, never at night.
     "daily-digests": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "match-reminders": {
+        "task": "matching.tasks.send_match_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
+    "feedback-requests": {
+        "task": "matching.tasks.send_feedback_requests",
+        "schedule": crontab(hour=10, minute=5),
+    },
+    "checkin-reminders": {
+        "task": "matching.tasks.send_checkin_reminders",
+        "schedule": crontab(hour=10, minute=10),
     },
 }
 

@@ -8,9 +8,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from matching.admin import MatchInline, request_matching_panel
+
 from .choices import LANGUAGE_CHOICES
 from .models import Category, HelpRequest, RequestStatus, StatusChange, Topic
-from .services import RequestError, request_transition
+from .services import RequestError, request_cancel, request_close, request_transition
 
 
 class TopicInline(TranslationTabularInline):
@@ -59,13 +61,28 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+def _move(target: RequestStatus):  # noqa: ANN202
+    return lambda help_request, by: request_transition(help_request=help_request, to=target, by=by)
+
+
+# Ending a request also cancels its matches: those go through their own services.
+MOVES = {
+    RequestStatus.MATCHING: _move(RequestStatus.MATCHING),
+    RequestStatus.COMPLETED: _move(RequestStatus.COMPLETED),
+    RequestStatus.CLOSED: lambda help_request, by: request_close(help_request=help_request, by=by),
+    RequestStatus.CANCELLED: lambda help_request, by: request_cancel(
+        help_request=help_request, by=by
+    ),
+}
+
+
 def _transition_action(target: RequestStatus, description: str):  # noqa: ANN202
     @admin.action(description=description, permissions=["change"])
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         moved = 0
         for help_request in queryset:
             try:
-                request_transition(help_request=help_request, to=target, by=request.user)  # type: ignore[arg-type]
+                MOVES[target](help_request, request.user)
             except RequestError as error:
                 modeladmin.message_user(request, f"#{help_request.pk}: {error}", messages.WARNING)
             else:
@@ -109,11 +126,16 @@ class HelpRequestAdmin(admin.ModelAdmin):
     list_select_related = ("category",)
     autocomplete_fields = ("resident",)
     filter_horizontal = ("topics",)
-    readonly_fields = ("status", "text_language", "created_at", "updated_at")
-    inlines = [StatusChangeInline]
+    readonly_fields = ("status", "text_language", "created_at", "updated_at", "matching_panel")
+    inlines = [StatusChangeInline, MatchInline]
     actions = [
         _transition_action(RequestStatus.MATCHING, _("Open for matching")),
         _transition_action(RequestStatus.COMPLETED, _("Mark as done")),
         _transition_action(RequestStatus.CLOSED, _("Close (by staff)")),
         _transition_action(RequestStatus.CANCELLED, _("Cancel")),
     ]
+
+    @admin.display(description=_("Volunteer"))
+    def matching_panel(self, obj: HelpRequest) -> str:
+        """Candidates, the volunteer who accepted, and approve/reject/propose (matching app)."""
+        return request_matching_panel(obj)

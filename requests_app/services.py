@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from matching.ranking_services import ranking_schedule
 from notifications.services import notify_request_received
 from otonari.text import clean_text, detect_language
 
@@ -69,6 +70,7 @@ def request_create(*, resident: User, data: RequestData) -> HelpRequest:
             request=help_request, from_status="", to_status=help_request.status, by=resident
         )
         notify_request_received(help_request=help_request)  # same transaction; emailed on commit
+        ranking_schedule(request_id=help_request.pk)  # outbox row; ranked after commit
     return help_request
 
 
@@ -81,6 +83,7 @@ def request_update(*, help_request: HelpRequest, by: User, data: RequestData) ->
         locked.full_clean(exclude=["resident", "category"])
         locked.save()
         locked.topics.set(data.topics)
+        ranking_schedule(request_id=locked.pk)
     return locked
 
 
@@ -105,14 +108,35 @@ def request_transition(
         StatusChange.objects.create(
             request=locked, from_status=current, to_status=target, by=by, note=note[:300]
         )
+        if target == RequestStatus.MATCHING:
+            # Fresh candidates; the best-ranked volunteers hear about the task once ranked.
+            ranking_schedule(request_id=locked.pk)
     help_request.status = locked.status
     help_request.updated_at = locked.updated_at
     return locked
 
 
+def _end(*, help_request: HelpRequest, to: RequestStatus, by: User, note: str) -> HelpRequest:
+    """End a request; any pending or approved match of it is cancelled (and its volunteer told)."""
+    # Imported here: matching depends on requests, not the other way round.
+    from matching.services import match_cancel_for_request
+
+    with transaction.atomic():
+        # The request row is locked first (the lock order of matching.services).
+        ended = request_transition(help_request=help_request, to=to, by=by, note=note)
+        match_cancel_for_request(help_request=ended, by=by, note=note)
+    return ended
+
+
 def request_cancel(*, help_request: HelpRequest, by: User, note: str = "") -> HelpRequest:
+    """The resident (or staff for them) cancels the request."""
     if help_request.resident_id != by.pk and not by.is_staff:
         raise RequestError(_("Only the person who asked can cancel this request."))
-    return request_transition(
-        help_request=help_request, to=RequestStatus.CANCELLED, by=by, note=note
-    )
+    return _end(help_request=help_request, to=RequestStatus.CANCELLED, by=by, note=note)
+
+
+def request_close(*, help_request: HelpRequest, by: User, note: str = "") -> HelpRequest:
+    """Staff close a request (out of scope, a duplicate, no answer)."""
+    if not by.is_staff:
+        raise RequestError(_("Only staff can close a request."))
+    return _end(help_request=help_request, to=RequestStatus.CLOSED, by=by, note=note)

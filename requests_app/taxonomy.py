@@ -369,3 +369,30 @@ def category_of_topic(topic_code: str) -> str | None:
         if topic_code in category["topics"]:
             return code
     return None
+
+
+def sync_taxonomy(category_model: type, topic_model: type) -> None:
+    """Create or update the categories and topics (the data migration; tests after a flush)."""
+    for position, (code, spec) in enumerate(CATEGORIES.items()):
+        category, _created = category_model.objects.update_or_create(
+            code=code,
+            defaults={
+                "position": position,
+                "name": spec["name"]["ja"],
+                **{f"name_{lang}": text for lang, text in spec["name"].items()},
+                "description": spec["description"]["ja"],
+                **{f"description_{lang}": text for lang, text in spec["description"].items()},
+            },
+        )
+        for topic_position, (topic_code, topic) in enumerate(spec["topics"].items()):
+            topic_model.objects.update_or_create(
+                code=topic_code,
+                defaults={
+                    "category": category,
+                    "position": topic_position,
+                    "name": topic["name"]["ja"],
+                    **{f"name_{lang}": text for lang, text in topic["name"].items()},
+                    "hint": topic["hint"]["ja"],
+                    **{f"hint_{lang}": text for lang, text in topic["hint"].items()},
+                },
+            )

@@ -62,6 +62,30 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # noqa: ANN001
+    """Tests make many users and never measure the hasher: skip its deliberate slowness."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (real threads, the Celery worker, the browser) empty the database when
+    they end, taking the data migration's categories and topics with them: put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from requests_app.models import Category, Topic
+    from requests_app.taxonomy import sync_taxonomy
+
+    if not Topic.objects.exists():
+        sync_taxonomy(Category, Topic)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_state() -> None:
     """Each test starts in Japanese (the default) with an empty cache."""
     from django.core.cache import cache

@@ -9,11 +9,14 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 
 from accounts.models import User
+from donations.demo import load_demo as load_donations_demo
 from otonari.text import detect_language
 from requests_app.models import Category, HelpRequest, RequestStatus, Topic
 from requests_app.services import RequestData, request_create, request_transition
+from volunteers.demo import load_volunteers
 
 DATA = Path(__file__).resolve().parents[2] / "demo_data.json"
 PASSWORD = "otonari-demo-2026"  # noqa: S105 - printed for the local demo only
@@ -90,12 +93,23 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         data = json.loads(DATA.read_text(encoding="utf-8"))
-        with transaction.atomic():
+        # The demo's own notifications (dozens) stay in the in-app lists instead of the console.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             staff = ensure_user(staff=True, **STAFF)
             residents = {lang: ensure_user(**fields) for lang, fields in RESIDENTS.items()}
+            volunteers = load_volunteers(data["volunteers"], staff=staff, password=PASSWORD)
             created = load_requests(residents, staff, data["requests"])
+            load_donations_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new requests)."))
         self.stdout.write(f"Logins (password for all: {PASSWORD}):")
         self.stdout.write(f"  staff (admin at /ja/admin/): {STAFF['email']}")
         for language, fields in RESIDENTS.items():
             self.stdout.write(f"  resident ({language}): {fields['email']}")
+        self.stdout.write(
+            f"  volunteer (task board at /ja/matches/board/): {volunteers[0].user.email} "
+            f"(and {len(volunteers) - 1} more approved volunteers)"
+        )
+        self.stdout.write("  campaign page: /ja/support/")

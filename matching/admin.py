@@ -1,0 +1,561 @@
+"""Staff tools for matches, feedback and OFP pairs. Every change goes through the services and
+is recorded twice: a MatchEvent/OFPEvent (the audit trail) and a LogEntry (the admin history)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from requests_app.models import HelpRequest
+from volunteers.admin import action_form_page
+from volunteers.models import Volunteer
+
+from .forms import ApproveForm, ConvertForm, ProposeForm, ReasonForm
+from .models import (
+    ACTIVE_STATUSES,
+    Decline,
+    Feedback,
+    Match,
+    MatchEvent,
+    OFPCheckIn,
+    OFPCheckInAnswer,
+    OFPEvent,
+    OFPPair,
+    OFPStatus,
+)
+from .selectors import candidates_for_request
+from .services import (
+    MatchError,
+    OFPError,
+    match_approve,
+    match_propose,
+    match_reject,
+    ofp_complete,
+    ofp_convert,
+    ofp_decline,
+    ofp_end_early,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+        return False
+
+    def has_change_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+        return False
+
+
+class MatchEventInline(ReadOnlyInline):
+    model = MatchEvent
+    fields = ("at", "from_status", "to_status", "by", "note")
+    readonly_fields = fields
+
+
+class FeedbackInline(ReadOnlyInline):
+    model = Feedback
+    fields = ("role", "happened", "helpful", "unsafe_marker", "wants_to_continue", "comment")
+    readonly_fields = fields
+
+    @admin.display(description=_("unsafe"))
+    def unsafe_marker(self, obj: Feedback) -> str:
+        return unsafe_marker(obj.unsafe)
+
+
+def unsafe_marker(unsafe: bool) -> SafeString | str:
+    if not unsafe:
+        return "—"
+    return format_html('<strong style="color:#b3261e">⚠ {}</strong>', _("UNSAFE"))
+
+
+class MatchInline(ReadOnlyInline):
+    """On the help request's page: every match of it, with a link to decide on it."""
+
+    model = Match
+    fields = ("link", "volunteer", "status", "agreed_time", "created_at")
+    readonly_fields = fields
+    ordering = ("-created_at",)
+
+    @admin.display(description=_("match"))
+    def link(self, obj: Match) -> str:
+        url = reverse("admin:matching_match_change", args=[obj.pk])
+        return format_html('<a href="{}">#{}</a>', url, obj.pk)
+
+
+def request_matching_panel(help_request: HelpRequest) -> SafeString:
+    """The candidates and the active match of a request, with propose/approve/reject buttons.
+
+    Shown as a read-only field of the help request's change page (see requests_app.admin).
+    """
+    if help_request.pk is None:
+        return SafeString("")
+    active = (
+        Match.objects.select_related("volunteer__user")
+        .filter(request=help_request, status__in=ACTIVE_STATUSES)
+        .first()
+    )
+    candidates = [] if active else candidates_for_request(help_request)
+    return render_to_string(
+        "admin/matching/_request_panel.html",
+        {"help_request": help_request, "active": active, "candidates": candidates},
+    )
+
+
+class UnsafeFeedbackFilter(admin.SimpleListFilter):
+    title = _("safety")
+    parameter_name = "unsafe"
+
+    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+        return [
+            ("yes", _("Someone flagged it unsafe")),
+            ("no_show", _("Someone said it did not happen")),
+        ]
+
+    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        if self.value() == "yes":
+            unsafe = Feedback.objects.filter(match=OuterRef("pk"), unsafe=True)
+            return queryset.filter(Exists(unsafe))
+        if self.value() == "no_show":
+            no_show = Feedback.objects.filter(match=OuterRef("pk"), happened=False)
+            return queryset.filter(Exists(no_show))
+        return queryset
+
+
+@admin.register(Match)
+class MatchAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "request_link",
+        "volunteer",
+        "status",
+        "agreed_time",
+        "flag",
+        "created_at",
+    )
+    list_filter = ("status", UnsafeFeedbackFilter, "created_at")
+    search_fields = ("request__title", "volunteer__user__email", "volunteer__user__display_name")
+    list_select_related = ("request", "volunteer__user")
+    readonly_fields = (
+        "request",
+        "volunteer",
+        "status",
+        "agreed_time",
+        "resident_phone",
+        "created_at",
+        "updated_at",
+        "approved_at",
+        "completed_at",
+    )
+    inlines = [MatchEventInline, FeedbackInline]
+    actions = ["approve_selected", "reject_selected", "convert_to_ofp"]
+    change_form_template = "admin/matching/match/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Match]:
+        unsafe = Feedback.objects.filter(match=OuterRef("pk"), unsafe=True)
+        return super().get_queryset(request).annotate(has_unsafe=Exists(unsafe))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # matches are made by accepting or proposing, never by hand
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("matching.approve_match")
+
+    @admin.display(description=_("request"), ordering="request")
+    def request_link(self, obj: Match) -> str:
+        url = reverse("admin:requests_app_helprequest_change", args=[obj.request_id])
+        return format_html('<a href="{}">{}</a>', url, obj.request)
+
+    @admin.display(description=_("safety"))
+    def flag(self, obj: Match) -> SafeString | str:
+        return unsafe_marker(getattr(obj, "has_unsafe", False))
+
+    # --- buttons on the change page ---------------------------------------------------------
+
+    def get_urls(self):  # noqa: ANN201
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/approve/", wrap(self.approve_view), name="matching_match_approve"),
+            path("<int:pk>/reject/", wrap(self.reject_view), name="matching_match_reject"),
+            path(
+                "propose/<int:request_pk>/", wrap(self.propose_view), name="matching_match_propose"
+            ),
+            *super().get_urls(),
+        ]
+
+    def _change_url(self, match: Match) -> str:
+        return reverse("admin:matching_match_change", args=[match.pk])
+
+    def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        match = get_object_or_404(Match.objects.select_related("request", "volunteer__user"), pk=pk)
+        form = ApproveForm(
+            request.POST if request.method == "POST" else None,
+            initial={"agreed_time": match.agreed_time},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                match_approve(
+                    match=match,
+                    by=request.user,  # type: ignore[arg-type]
+                    agreed_time=form.cleaned_data["agreed_time"],
+                    note=form.cleaned_data["note"],
+                )
+            except MatchError as error:
+                form.add_error(None, str(error))
+            else:
+                self.log_change(request, match, "Approved")
+                self.message_user(request, _("The match is approved."), messages.SUCCESS)
+                return HttpResponseRedirect(self._change_url(match))
+        return action_form_page(
+            request,
+            title=str(_("Approve match")),
+            form=form,
+            objects=[match],
+            back_url=self._change_url(match),
+            submit_label=str(_("Approve")),
+        )
+
+    def reject_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        match = get_object_or_404(Match.objects.select_related("request", "volunteer__user"), pk=pk)
+        form = ReasonForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                match_reject(match=match, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            except MatchError as error:
+                form.add_error(None, str(error))
+            else:
+                self.log_change(request, match, f"Rejected: {form.cleaned_data['reason']}")
+                self.message_user(request, _("The match is rejected."), messages.SUCCESS)
+                return HttpResponseRedirect(self._change_url(match))
+        return action_form_page(
+            request,
+            title=str(_("Reject match")),
+            form=form,
+            objects=[match],
+            back_url=self._change_url(match),
+            submit_label=str(_("Reject")),
+        )
+
+    def propose_view(self, request: HttpRequest, request_pk: int) -> HttpResponse:
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        help_request = get_object_or_404(HelpRequest, pk=request_pk)
+        volunteer = get_object_or_404(
+            Volunteer.objects.select_related("user"), pk=request.GET.get("volunteer") or 0
+        )
+        back = reverse("admin:requests_app_helprequest_change", args=[help_request.pk])
+        form = ProposeForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                match = match_propose(
+                    help_request=help_request,
+                    volunteer=volunteer,
+                    by=request.user,  # type: ignore[arg-type]
+                    note=form.cleaned_data["note"],
+                )
+            except MatchError as error:
+                form.add_error(None, str(error))
+            else:
+                self.log_addition(request, match, f"Proposed to volunteer #{volunteer.pk}")
+                self.message_user(
+                    request,
+                    _("Proposed to %(name)s.") % {"name": volunteer.display_name},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(back)
+        return action_form_page(
+            request,
+            title=str(_("Propose the request to this volunteer")),
+            form=form,
+            objects=[help_request, volunteer],
+            back_url=back,
+            submit_label=str(_("Propose")),
+        )
+
+    # --- changelist actions -----------------------------------------------------------------
+
+    @admin.action(description=_("Approve selected matches"), permissions=["approve"])
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Match]) -> None:
+        done = 0
+        for match in queryset.select_related("request", "volunteer__user"):
+            try:
+                match_approve(match=match, by=request.user)  # type: ignore[arg-type]
+            except MatchError as error:
+                self.message_user(request, f"#{match.pk}: {error}", messages.WARNING)
+            else:
+                self.log_change(request, match, "Approved")
+                done += 1
+        if done:
+            self.message_user(
+                request, _("%(count)d match(es) approved.") % {"count": done}, messages.SUCCESS
+            )
+
+    @admin.action(
+        description=_("Reject selected matches (with a reason)…"), permissions=["approve"]
+    )
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet[Match]):  # noqa: ANN201
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for match in queryset.select_related("request", "volunteer__user"):
+                try:
+                    match_reject(match=match, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+                except MatchError as error:
+                    self.message_user(request, f"#{match.pk}: {error}", messages.WARNING)
+                else:
+                    self.log_change(request, match, f"Rejected: {form.cleaned_data['reason']}")
+                    done += 1
+            if done:
+                self.message_user(
+                    request, _("%(count)d match(es) rejected.") % {"count": done}, messages.SUCCESS
+                )
+            return None
+        return action_form_page(
+            request,
+            title=str(_("Reject matches")),
+            form=form,
+            objects=list(queryset),
+            back_url=request.get_full_path(),
+            submit_label=str(_("Reject")),
+            action="reject_selected",
+        )
+
+    @admin.action(description=_("Convert to a six-month OFP pair…"), permissions=["approve"])
+    def convert_to_ofp(self, request: HttpRequest, queryset: QuerySet[Match]):  # noqa: ANN201
+        form = ConvertForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"start_date": timezone.localdate()},
+        )
+        if form.is_bound and form.is_valid():
+            for match in queryset.select_related("request", "volunteer__user"):
+                try:
+                    pair = ofp_convert(
+                        match=match,
+                        by=request.user,  # type: ignore[arg-type]
+                        start_date=form.cleaned_data["start_date"],
+                        rhythm=form.cleaned_data["rhythm"],
+                    )
+                except OFPError as error:
+                    self.message_user(request, f"#{match.pk}: {error}", messages.WARNING)
+                else:
+                    self.log_change(request, match, f"Converted to OFP pair #{pair.pk}")
+                    self.message_user(
+                        request,
+                        _("Match #%(id)s now waits for both people to agree to the pair.")
+                        % {"id": match.pk},
+                        messages.SUCCESS,
+                    )
+            return None
+        return action_form_page(
+            request,
+            title=str(_("Convert to a six-month OFP pair")),
+            form=form,
+            objects=list(queryset),
+            back_url=request.get_full_path(),
+            submit_label=str(_("Convert")),
+            action="convert_to_ofp",
+        )
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = (
+        "match",
+        "role",
+        "happened",
+        "helpful",
+        "unsafe_flag",
+        "wants_to_continue",
+        "created_at",
+    )
+    list_filter = ("unsafe", "happened", "wants_to_continue", "role", "created_at")
+    list_select_related = ("match",)
+    readonly_fields = (
+        "match",
+        "role",
+        "author",
+        "happened",
+        "helpful",
+        "comment",
+        "unsafe",
+        "wants_to_continue",
+        "created_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("unsafe"), ordering="unsafe")
+    def unsafe_flag(self, obj: Feedback) -> SafeString | str:
+        return unsafe_marker(obj.unsafe)
+
+
+@admin.register(Decline)
+class DeclineAdmin(admin.ModelAdmin):
+    list_display = ("request", "volunteer", "reason", "created_at")
+    list_select_related = ("request", "volunteer__user")
+    search_fields = ("request__title", "volunteer__user__email", "reason")
+    readonly_fields = ("request", "volunteer", "reason", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class OFPEventInline(ReadOnlyInline):
+    model = OFPEvent
+    fields = ("at", "from_status", "to_status", "by", "note")
+    readonly_fields = fields
+
+
+class OFPCheckInInline(ReadOnlyInline):
+    model = OFPCheckIn
+    fields = ("number", "due_date", "is_closing", "answers_summary")
+    readonly_fields = fields
+
+    @admin.display(description=_("answers"))
+    def answers_summary(self, obj: OFPCheckIn) -> str:
+        return (
+            "; ".join(
+                f"{answer.get_role_display()}: {answer.rating}/5 {answer.comment[:80]}"
+                for answer in obj.answers.all()
+            )
+            or "—"
+        )
+
+
+@admin.register(OFPPair)
+class OFPPairAdmin(admin.ModelAdmin):
+    list_display = ("id", "match", "status", "start_date", "end_date", "both_agreed")
+    list_filter = ("status", "start_date")
+    list_select_related = ("match",)
+    readonly_fields = (
+        "match",
+        "status",
+        "start_date",
+        "end_date",
+        "resident_consent_at",
+        "volunteer_consent_at",
+        "end_reason",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [OFPCheckInInline, OFPEventInline]
+    actions = ["approve_request", "decline_request", "end_early", "mark_completed"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # pairs come from a match: use the match list's “Convert” action
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("matching.approve_match")
+
+    @admin.display(description=_("both agreed"), boolean=True)
+    def both_agreed(self, obj: OFPPair) -> bool:
+        return bool(obj.resident_consent_at and obj.volunteer_consent_at)
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[OFPPair], service, message: str):  # noqa: ANN001, ANN202
+        for pair in queryset.select_related("match__request", "match__volunteer"):
+            try:
+                service(pair)
+            except (OFPError, MatchError) as error:
+                self.message_user(request, f"#{pair.pk}: {error}", messages.WARNING)
+            else:
+                self.log_change(request, pair, message)
+
+    @admin.action(
+        description=_("Approve the resident's wish (choose a start date)…"), permissions=["approve"]
+    )
+    def approve_request(self, request: HttpRequest, queryset: QuerySet[OFPPair]):  # noqa: ANN201
+        form = ConvertForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"start_date": timezone.localdate()},
+        )
+        if form.is_bound and form.is_valid():
+            self._each(
+                request,
+                queryset.filter(status=OFPStatus.REQUESTED),
+                lambda pair: ofp_convert(
+                    match=pair.match,
+                    by=request.user,  # type: ignore[arg-type]
+                    start_date=form.cleaned_data["start_date"],
+                    rhythm=form.cleaned_data["rhythm"],
+                ),
+                "Approved; waiting for both consents",
+            )
+            return None
+        return action_form_page(
+            request,
+            title=str(_("Approve OFP pairs")),
+            form=form,
+            objects=list(queryset),
+            back_url=request.get_full_path(),
+            submit_label=str(_("Approve")),
+            action="approve_request",
+        )
+
+    def _reason_action(self, request, queryset, *, action, title, service):  # noqa: ANN001, ANN202
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._each(
+                request,
+                queryset,
+                lambda pair: service(pair=pair, by=request.user, reason=reason),
+                f"{title}: {reason}",
+            )
+            return None
+        return action_form_page(
+            request,
+            title=str(title),
+            form=form,
+            objects=list(queryset),
+            back_url=request.get_full_path(),
+            submit_label=str(title),
+            action=action,
+        )
+
+    @admin.action(
+        description=_("Turn down the resident's wish (with a reason)…"), permissions=["approve"]
+    )
+    def decline_request(self, request: HttpRequest, queryset: QuerySet[OFPPair]):  # noqa: ANN201
+        return self._reason_action(
+            request, queryset, action="decline_request", title=_("Turn down"), service=ofp_decline
+        )
+
+    @admin.action(description=_("End early (with a reason)…"), permissions=["approve"])
+    def end_early(self, request: HttpRequest, queryset: QuerySet[OFPPair]):  # noqa: ANN201
+        return self._reason_action(
+            request, queryset, action="end_early", title=_("End early"), service=ofp_end_early
+        )
+
+    @admin.action(description=_("Mark as completed"), permissions=["approve"])
+    def mark_completed(self, request: HttpRequest, queryset: QuerySet[OFPPair]) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda pair: ofp_complete(pair=pair, by=request.user),  # type: ignore[arg-type]
+            "Completed",
+        )
+
+
+@admin.register(OFPCheckInAnswer)
+class OFPCheckInAnswerAdmin(admin.ModelAdmin):
+    list_display = ("checkin", "role", "rating", "created_at")
+    list_filter = ("rating", "role")
+    readonly_fields = ("checkin", "role", "author", "rating", "comment", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

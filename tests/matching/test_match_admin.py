@@ -1,0 +1,173 @@
+"""Staff decide in the admin: candidates on the request page, propose, approve, reject, convert."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+
+from matching.models import Match, MatchStatus
+from matching.services import FeedbackData, match_confirm_completion
+from requests_app.models import RequestStatus
+from tests.factories import make_user
+from tests.volunteers.factories import make_match, make_open_request, make_volunteer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_request_page_shows_candidates_with_reasons(client, alice, bob, carol) -> None:  # noqa: ANN001
+    unfit = make_volunteer(email="far@example.com", prefecture="Osaka", municipality="Kita")
+    task = make_open_request(alice)
+    client.force_login(carol)
+    response = client.get(
+        reverse("admin:requests_app_helprequest_change", args=[task.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("admin:volunteers_volunteer_change", args=[bob.pk]) in html
+    assert reverse("admin:volunteers_volunteer_change", args=[unfit.pk]) not in html
+    assert f"{reverse('admin:matching_match_propose', args=[task.pk])}?volunteer={bob.pk}" in html
+
+
+def test_the_request_page_shows_who_accepted_with_decision_links(client, alice, bob, carol) -> None:  # noqa: ANN001
+    match = make_match(alice, bob)
+    client.force_login(carol)
+    html = client.get(
+        reverse("admin:requests_app_helprequest_change", args=[match.request.pk])
+    ).content.decode()
+    assert "bob@example.com" in html
+    assert reverse("admin:matching_match_approve", args=[match.pk]) in html
+    assert reverse("admin:matching_match_reject", args=[match.pk]) in html
+
+
+def test_staff_propose_to_a_volunteer(client, alice, bob, carol) -> None:  # noqa: ANN001
+    task = make_open_request(alice)
+    client.force_login(carol)
+    url = f"{reverse('admin:matching_match_propose', args=[task.pk])}?volunteer={bob.pk}"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"note": "Bob knows this clinic"})
+    assert response.status_code == 302
+    match = Match.objects.get()
+    assert (match.status, match.volunteer) == (MatchStatus.PROPOSED, bob)
+    assert match.events.get().by == carol
+    assert LogEntry.objects.filter(object_id=str(match.pk)).exists()
+
+
+def test_approve_from_the_changelist(client, alice, bob, carol) -> None:  # noqa: ANN001
+    match = make_match(alice, bob)
+    client.force_login(carol)
+    response = client.post(
+        reverse("admin:matching_match_changelist"),
+        {"action": "approve_selected", "_selected_action": [match.pk]},
+    )
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.status == MatchStatus.APPROVED
+    assert match.request.status == RequestStatus.MATCHED
+    assert match.events.last().by == carol
+    assert LogEntry.objects.filter(object_id=str(match.pk)).exists()
+
+
+def test_approve_from_the_change_page(client, alice, bob, carol) -> None:  # noqa: ANN001
+    match = make_match(alice, bob)
+    client.force_login(carol)
+    page = client.get(reverse("admin:matching_match_change", args=[match.pk])).content.decode()
+    approve_url = reverse("admin:matching_match_approve", args=[match.pk])
+    assert approve_url in page
+    assert client.get(approve_url).status_code == 200
+    response = client.post(approve_url, {"agreed_time": "2099-01-01T10:00", "note": ""})
+    assert response.status_code == 200  # too far ahead: nothing saved
+    match.refresh_from_db()
+    assert match.status == MatchStatus.ACCEPTED
+    response = client.post(approve_url, {"agreed_time": "", "note": "Called both"})
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.status == MatchStatus.APPROVED
+    assert match.events.last().note == "Called both"
+
+
+def test_reject_from_the_change_page_needs_a_reason(client, alice, bob, carol) -> None:  # noqa: ANN001
+    match = make_match(alice, bob)
+    client.force_login(carol)
+    url = reverse("admin:matching_match_reject", args=[match.pk])
+    assert client.post(url, {"reason": ""}).status_code == 200
+    match.refresh_from_db()
+    assert match.status == MatchStatus.ACCEPTED
+    client.post(url, {"reason": "Language level unclear"})
+    match.refresh_from_db()
+    assert match.status == MatchStatus.REJECTED
+    assert match.events.last().note == "Language level unclear"
+
+
+def test_reject_from_the_changelist_with_a_reason(client, alice, bob, carol) -> None:  # noqa: ANN001
+    match = make_match(alice, bob)
+    client.force_login(carol)
+    url = reverse("admin:matching_match_changelist")
+    page = client.post(url, {"action": "reject_selected", "_selected_action": [match.pk]})
+    assert 'name="reason"' in page.content.decode()
+    client.post(
+        url,
+        {"action": "reject_selected", "_selected_action": [match.pk], "apply": "1", "reason": "No"},
+    )
+    match.refresh_from_db()
+    assert match.status == MatchStatus.REJECTED
+
+
+def test_staff_without_the_permission_cannot_approve(client, alice, bob) -> None:  # noqa: ANN001
+    from django.contrib.auth.models import Permission
+
+    clerk = make_user("clerk@example.com", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_match", "change_match"])
+    )
+    match = make_match(alice, bob)
+    client.force_login(clerk)
+    assert client.get(reverse("admin:matching_match_approve", args=[match.pk])).status_code == 403
+    client.post(
+        reverse("admin:matching_match_changelist"),
+        {"action": "approve_selected", "_selected_action": [match.pk]},
+    )
+    match.refresh_from_db()
+    assert match.status == MatchStatus.ACCEPTED
+
+
+def test_outsiders_cannot_reach_the_admin_views(client, alice, bob, mallory) -> None:  # noqa: ANN001
+    match = make_match(alice, bob)
+    client.force_login(mallory)
+    response = client.post(reverse("admin:matching_match_approve", args=[match.pk]))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+    match.refresh_from_db()
+    assert match.status == MatchStatus.ACCEPTED
+
+
+def test_unsafe_feedback_is_marked_and_filterable(client, alice, bob, carol) -> None:  # noqa: ANN001
+    flagged = make_match(alice, bob, status=MatchStatus.APPROVED)
+    calm = make_match(alice, bob, status=MatchStatus.APPROVED, title="Another calm request")
+    match_confirm_completion(
+        match=flagged, by=alice, data=FeedbackData(happened=True, helpful=2, unsafe=True)
+    )
+    client.force_login(carol)
+    changelist = reverse("admin:matching_match_changelist")
+    response = client.get(changelist, {"unsafe": "yes"})
+    assert [m.pk for m in response.context["cl"].result_list] == [flagged.pk]
+    assert "⚠" in response.content.decode()
+    assert calm.pk not in [m.pk for m in response.context["cl"].result_list]
+    feedback_list = client.get(
+        reverse("admin:matching_feedback_changelist"), {"unsafe__exact": "1"}
+    )
+    assert feedback_list.status_code == 200
+    assert len(feedback_list.context["cl"].result_list) == 1
+
+
+def test_the_admin_pages_render(client, alice, bob, carol) -> None:  # noqa: ANN001
+    match = make_match(alice, bob, status=MatchStatus.APPROVED)
+    client.force_login(carol)
+    for name in ("match", "feedback", "decline", "ofppair", "ofpcheckinanswer"):
+        assert client.get(reverse(f"admin:matching_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:matching_match_change", args=[match.pk])).status_code == 200
+
+
+def test_the_request_add_page_still_renders(client, carol) -> None:  # noqa: ANN001
+    client.force_login(carol)
+    assert client.get(reverse("admin:requests_app_helprequest_add")).status_code == 200
