@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import get_language_from_path
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -12,7 +14,11 @@ from .services import user_set_language
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    response = django_set_language(request)
+    # Django translates `next` by resolving it in the active language, which here comes from the
+    # browser's Accept-Language: resolve it in the language of the page it came from instead.
+    next_language = get_language_from_path(request.POST.get("next", ""))
+    with translation.override(next_language or translation.get_language()):
+        response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated:
         user_set_language(user=request.user, language=language)  # type: ignore[arg-type]

@@ -37,6 +37,23 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     assert "no issues" in result.stdout
 
 
+def test_collectstatic_builds_the_manifest_whitenoise_serves(tmp_path: pathlib.Path) -> None:
+    result = _run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        DEBUG="0",
+        SECRET_KEY="x7#kq!2v9zPm@4rT8wLs$Yb6nC1dF3hJ5gK0eQ-uA_iO+pZ-long-random-3fK9",
+        ALLOWED_HOSTS="otonari.example",
+        STATIC_ROOT=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    assert "css/site.css" in manifest["paths"]
+    hashed = manifest["paths"]["css/site.css"]
+    assert (tmp_path / hashed).exists() and (tmp_path / f"{hashed}.gz").exists()
+
+
 def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = _run([sys.executable, "manage.py", "check"], DEBUG="0", SECRET_KEY="")
     assert result.returncode != 0

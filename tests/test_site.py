@@ -44,6 +44,16 @@ def test_switching_language_keeps_the_same_page(client, alice) -> None:  # noqa:
     assert alice.preferred_language == "ne"
 
 
+@pytest.mark.parametrize("browser_language", ["en", "ja", "ne", "fr"])
+def test_switching_keeps_the_page_whatever_the_browser_language(client, browser_language) -> None:  # noqa: ANN001
+    response = client.post(
+        reverse("set_language"),
+        {"language": "ja", "next": "/ne/accounts/login/"},
+        HTTP_ACCEPT_LANGUAGE=browser_language,
+    )
+    assert response["Location"] == "/ja/accounts/login/"
+
+
 def test_switching_language_works_for_anonymous_visitors(client) -> None:  # noqa: ANN001
     response = client.post(
         reverse("set_language"), {"language": "en", "next": "/ja/accounts/login/"}

@@ -202,3 +202,25 @@ def test_the_form_shows_the_scope_box(client, alice) -> None:  # noqa: ANN001
     html = client.get(url_in("en", "requests:new")).content.decode()
     assert "119" in html and "110" in html
     assert "visa" in html
+
+
+def test_the_form_asks_for_a_category_first_and_keeps_every_topic_for_no_javascript(
+    client, alice
+) -> None:  # noqa: ANN001
+    client.force_login(alice)
+    html = client.get(url_in("en", "requests:new")).content.decode()
+    before, noscript = html.split("<noscript>", 1)
+    noscript = noscript.split("</noscript>", 1)[0]
+    assert "Choose what you need help with first" in before
+    assert 'name="topics"' not in before  # with JavaScript, topics come after a category
+    assert "Bank account" in noscript and "Vaccination" in noscript
+
+
+def test_a_form_with_errors_keeps_the_chosen_category_and_topics(client, alice) -> None:  # noqa: ANN001
+    client.force_login(alice)
+    response = client.post(url_in("en", "requests:new"), form_data(title=""))
+    html = response.content.decode()
+    vaccination = Topic.objects.get(code="vaccination")
+    assert f'value="{vaccination.pk}"' in html.split("<noscript>")[0]
+    assert "checked" in html.split(f'id="topic-{vaccination.pk}"')[1][:200]
+    assert "Bank account" not in html
