@@ -56,10 +56,16 @@ run: messages demo
 
 serve: run
 
+# mypy (with django-stubs) checks the services, where the business rules live.
+SERVICES := accounts/services.py requests_app/services.py volunteers/services.py \
+	matching/services.py matching/ranking_services.py notifications/services.py \
+	donations/services.py otonari/queue.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint --check --lint templates */templates
+	$(VENV)/bin/mypy $(SERVICES)
 
 makemessages: install
 	$(PY) manage.py makemessages -l ja -l ne --ignore=$(VENV) --ignore=node_modules --ignore=staticfiles --no-obsolete

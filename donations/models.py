@@ -28,7 +28,8 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
         return self.filter(status__in=PUBLIC_STATUSES)
 
 
-class Campaign(models.Model):
+# modeltranslation swaps in a runtime-generated manager the django-stubs plugin cannot resolve.
+class Campaign(models.Model):  # type: ignore[django-manager-missing]
     slug = models.SlugField(_("address name"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=500, blank=True)
@@ -72,7 +73,7 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = CampaignQuerySet.as_manager()
+    objects = CampaignQuerySet.as_manager()  # type: ignore[django-manager-missing]  # see above
 
     class Meta:
         ordering = ("position", "-start_date", "pk")
@@ -122,7 +123,8 @@ class Campaign(models.Model):
         return (self.end_date - timezone.localdate()).days
 
 
-class ImpactTier(models.Model):
+# modeltranslation swaps in a runtime-generated manager the django-stubs plugin cannot resolve.
+class ImpactTier(models.Model):  # type: ignore[django-manager-missing]
     """What a given amount makes possible, e.g. "¥10,000 → one class for children"."""
 
     campaign = models.ForeignKey(
@@ -151,7 +153,8 @@ class GivingMethodKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class GivingMethod(models.Model):
+# modeltranslation swaps in a runtime-generated manager the django-stubs plugin cannot resolve.
+class GivingMethod(models.Model):  # type: ignore[django-manager-missing]
     """A "how to give" block. Bank details and links are content staff type, never code."""
 
     campaign = models.ForeignKey(

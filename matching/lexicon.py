@@ -9,7 +9,9 @@ are plain substrings, as those scripts have no spaces to anchor on.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import cast
 
 from requests_app.taxonomy import CATEGORIES, topic_names
 
@@ -308,7 +310,8 @@ def _matchers() -> tuple[tuple[tuple[str, str], ...], re.Pattern[str]]:
         for word in (
             *words.get("ja", ()),
             *words.get("ne", ()),
-            *(topic_names(code) or {}).values(),
+            # Text is a TypedDict of ja/en/ne strings, but its .values() is typed as objects.
+            *cast(Mapping[str, str], topic_names(code) or {}).values(),
         ):
             literals.append((word.lower(), code))
         english = [rf"\b{word}" for word in words.get("en", ())]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import numpy as np
 
@@ -167,7 +168,10 @@ def _topic_labels(topics: Iterable[str]) -> str:
     parts = []
     for code in topics:
         names = topic_names(code)
-        parts.append(" / ".join(names.values()) if names else code.replace("_", " "))
+        # Text is a TypedDict of ja/en/ne strings, but its .values() is typed as objects.
+        parts.append(
+            " / ".join(cast(Mapping[str, str], names).values()) if names else code.replace("_", " ")
+        )
     return "; ".join(parts)
 
 
@@ -450,14 +454,24 @@ def rank(
     t1 = time.perf_counter()
 
     req_topics = index.topics.cols(dict.fromkeys(request.topics))
+    req_cols = np.asarray(req_topics, dtype=np.intp)
     first = index.languages.cols([_norm(request.languages[0])] if request.languages else [])
     none = np.zeros(len(members), dtype=bool)
-    topic = index.topic_matrix[np.ix_(members, req_topics)].any(axis=1) if req_topics else none
+    # ndarray.any(axis=1) is typed "np.bool | NDArray"; on these 2-D blocks it is always an array.
+    topic = (
+        cast(np.ndarray, index.topic_matrix[np.ix_(members, req_cols)].any(axis=1))
+        if req_topics
+        else none
+    )
     bio_topic = (
-        index.bio_topic_matrix[np.ix_(members, req_topics)].any(axis=1) if req_topics else none
+        cast(np.ndarray, index.bio_topic_matrix[np.ix_(members, req_cols)].any(axis=1))
+        if req_topics
+        else none
     )
     bio_lacks = (
-        index.bio_lack_matrix[np.ix_(members, req_topics)].any(axis=1) & ~bio_topic & ~topic
+        cast(np.ndarray, index.bio_lack_matrix[np.ix_(members, req_cols)].any(axis=1))
+        & ~bio_topic
+        & ~topic
         if req_topics
         else none
     )
@@ -487,6 +501,8 @@ def rank(
     best_clause = np.full(len(members), -1, dtype=np.int64)
     t2 = t1
     if semantic and len(members):
+        # Narrowing for mypy: ``semantic`` implies ``index.has_vectors`` (both arrays present).
+        assert index.profile_vectors is not None and index.clause_vectors is not None  # noqa: S101
         q = (
             query_vector
             if query_vector is not None

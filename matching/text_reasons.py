@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal, cast
+
 from django.utils.translation import get_language, gettext
 
 from requests_app.taxonomy import topic_names
+
+UILanguage = Literal["ja", "en", "ne"]
 
 # Resident languages Django's LANG_INFO lacks or names differently; ja/en/ne like the taxonomy.
 LANGUAGE_NAMES: dict[str, dict[str, str]] = {
@@ -32,9 +36,9 @@ LANGUAGE_NAMES: dict[str, dict[str, str]] = {
 }
 
 
-def _ui_language() -> str:
+def _ui_language() -> UILanguage:
     code = (get_language() or "en").split("-")[0].lower()
-    return code if code in ("ja", "en", "ne") else "en"
+    return cast(UILanguage, code) if code in ("ja", "en", "ne") else "en"
 
 
 def language_name(code: str) -> str:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .taxonomy import PREFECTURES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Mode(models.TextChoices):
@@ -24,7 +29,7 @@ class Availability(models.TextChoices):
 
 # Languages a resident or volunteer can use. Japanese, English and Nepali first (the site's
 # languages), then languages often spoken by residents of Japan.
-LANGUAGE_CHOICES: list[tuple[str, str]] = [
+LANGUAGE_CHOICES: list[tuple[str, StrOrPromise]] = [
     ("ja", _("Japanese")),
     ("en", _("English")),
     ("ne", _("Nepali")),

@@ -78,7 +78,7 @@ class HelpRequestForm(forms.Form):
     )
     first_language = forms.ChoiceField(
         label=_("Your easiest language"),
-        choices=[("", "—")] + LANGUAGE_CHOICES,
+        choices=[("", "—"), *LANGUAGE_CHOICES],
         error_messages={"required": _("Choose the language that is easiest for you.")},
     )
     other_languages = forms.MultipleChoiceField(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -9,8 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import PREFECTURE_CHOICES, Availability, Mode
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-class Category(models.Model):
+
+# modeltranslation swaps in a runtime-generated manager the django-stubs plugin cannot resolve.
+class Category(models.Model):  # type: ignore[django-manager-missing]
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
     description = models.CharField(_("short description"), max_length=200, blank=True)
@@ -25,7 +31,8 @@ class Category(models.Model):
         return self.name
 
 
-class Topic(models.Model):
+# modeltranslation swaps in a runtime-generated manager the django-stubs plugin cannot resolve.
+class Topic(models.Model):  # type: ignore[django-manager-missing]
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="topics", verbose_name=_("category")
     )
@@ -57,7 +64,7 @@ class RequestStatus(models.TextChoices):
 
 
 class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
-    def for_resident(self, user: settings.AUTH_USER_MODEL) -> HelpRequestQuerySet:  # type: ignore[valid-type]
+    def for_resident(self, user: User) -> HelpRequestQuerySet:
         return self.filter(resident=user)
 
     def open(self) -> HelpRequestQuerySet:

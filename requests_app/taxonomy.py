@@ -8,7 +8,10 @@ three languages.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:
+    from .models import Category, Topic
 
 
 class Text(TypedDict):
@@ -371,8 +374,11 @@ def category_of_topic(topic_code: str) -> str | None:
     return None
 
 
-def sync_taxonomy(category_model: type, topic_model: type) -> None:
-    """Create or update the categories and topics (the data migration; tests after a flush)."""
+def sync_taxonomy(category_model: type[Category], topic_model: type[Topic]) -> None:
+    """Create or update the categories and topics (the data migration; tests after a flush).
+
+    The data migration passes the historical versions of the two models.
+    """
     for position, (code, spec) in enumerate(CATEGORIES.items()):
         category, _created = category_model.objects.update_or_create(
             code=code,
