@@ -328,7 +328,7 @@ class MatchAdmin(admin.ModelAdmin):
             request,
             title=str(_("Reject matches")),
             form=form,
-            objects=list(queryset),
+            objects=list(queryset.select_related("request", "volunteer__user")),
             back_url=request.get_full_path(),
             submit_label=str(_("Reject")),
             action="reject_selected",
@@ -364,7 +364,7 @@ class MatchAdmin(admin.ModelAdmin):
             request,
             title=str(_("Convert to a six-month OFP pair")),
             form=form,
-            objects=list(queryset),
+            objects=list(queryset.select_related("request", "volunteer__user")),
             back_url=request.get_full_path(),
             submit_label=str(_("Convert")),
             action="convert_to_ofp",
@@ -383,7 +383,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         "created_at",
     )
     list_filter = ("unsafe", "happened", "wants_to_continue", "role", "created_at")
-    list_select_related = ("match",)
+    list_select_related = ("match__request", "match__volunteer__user")
     readonly_fields = (
         "match",
         "role",
@@ -441,7 +441,7 @@ class OFPCheckInInline(ReadOnlyInline):
 class OFPPairAdmin(admin.ModelAdmin):
     list_display = ("id", "match", "status", "start_date", "end_date", "both_agreed")
     list_filter = ("status", "start_date")
-    list_select_related = ("match",)
+    list_select_related = ("match__request", "match__volunteer__user")
     readonly_fields = (
         "match",
         "status",
@@ -500,7 +500,7 @@ class OFPPairAdmin(admin.ModelAdmin):
             request,
             title=str(_("Approve OFP pairs")),
             form=form,
-            objects=list(queryset),
+            objects=list(queryset.select_related("match__request", "match__volunteer__user")),
             back_url=request.get_full_path(),
             submit_label=str(_("Approve")),
             action="approve_request",
@@ -521,7 +521,7 @@ class OFPPairAdmin(admin.ModelAdmin):
             request,
             title=str(title),
             form=form,
-            objects=list(queryset),
+            objects=list(queryset.select_related("match__request", "match__volunteer__user")),
             back_url=request.get_full_path(),
             submit_label=str(title),
             action=action,

@@ -109,7 +109,8 @@ class Match(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk}: {self.request_id} ↔ {self.volunteer_id}"
+        # What staff read in admin forms and lists (those select the request and the volunteer).
+        return f"#{self.pk} {self.request.title} — {self.volunteer.display_name}"
 
     def get_absolute_url(self) -> str:
         return reverse("matching:detail", args=[self.pk])
@@ -299,7 +300,7 @@ class OFPPair(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"OFP #{self.pk} ({self.match_id})"
+        return f"OFP #{self.pk}: {self.match}"
 
     def get_absolute_url(self) -> str:
         return reverse("matching:ofp", args=[self.pk])

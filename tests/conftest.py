@@ -61,6 +61,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit("Required services are missing:\n\n" + "\n\n".join(problems), returncode=3)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201
+    """Before the last test's fixtures (and the test database) go away, close this thread's
+    database connections: a connection still open keeps PostgreSQL from dropping the database."""
+    if nextitem is None:
+        from django.db import connections
+
+        connections.close_all()
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:  # noqa: ANN001
     """Tests make many users and never measure the hasher: skip its deliberate slowness."""
@@ -126,8 +137,20 @@ def celery_worker(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
 
     assert not app.conf.task_always_eager, "the worker tests need REDIS_URL set"
     app.control.purge()  # messages left by earlier runs name rows that no longer exist
-    with django_db_blocker.unblock():
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
-        ) as worker:
-            yield worker
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    def close_connections(**_kwargs: object) -> None:
+        # The worker thread's own connection: closed after each task, so the test database can
+        # be dropped at the end of the run (no "being accessed by other users").
+        connections.close_all()
+
+    task_postrun.connect(close_connections, weak=False)
+    try:
+        with django_db_blocker.unblock():
+            with start_worker(
+                app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
+            ) as worker:
+                yield worker
+    finally:
+        task_postrun.disconnect(close_connections)

@@ -13,9 +13,15 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 COMPOSE_BINARY = pathlib.Path(compose.__file__).with_name("docker-compose")
 
 
+# Set for the browser tests in this process only (their live server runs beside an event loop);
+# a production-like command must not inherit it.
+TEST_ONLY_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    inherited = {key: value for key, value in os.environ.items() if key not in TEST_ONLY_ENV}
     return subprocess.run(
-        args, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env}, timeout=120
+        args, cwd=ROOT, capture_output=True, text=True, env={**inherited, **env}, timeout=120
     )
 
 

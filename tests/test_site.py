@@ -130,3 +130,40 @@ def test_residents_cannot_open_the_admin(client, alice) -> None:  # noqa: ANN001
     client.force_login(alice)
     response = client.get(reverse("admin:requests_app_helprequest_changelist"))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("language", ["ja", "en", "ne"])
+def test_a_missing_page_says_so_in_the_page_language(client, language) -> None:  # noqa: ANN001
+    with translation.override(language):
+        heading = gettext("Page not found")
+    assert (heading == "Page not found") == (language == "en")
+    response = client.get(f"/{language}/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert f'<html lang="{language}">' in html
+    assert heading in html
+    assert f'href="/{language}/"' in html  # a way back to the start, in the same language
+
+
+def test_someone_elses_request_looks_like_a_missing_page(client, alice, mallory) -> None:  # noqa: ANN001
+    help_request = make_request(alice)
+    client.force_login(mallory)
+    response = client.get(f"/ne/requests/{help_request.pk}/")
+    assert response.status_code == 404
+    with translation.override("ne"):
+        assert gettext("Page not found") in response.content.decode()
+    assert help_request.title not in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["ja", "ne"])
+def test_a_server_error_page_is_translated_and_needs_no_context(language) -> None:  # noqa: ANN001
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    with translation.override(language):
+        response = server_error(RequestFactory().get(f"/{language}/"))
+        text = gettext("Something went wrong")
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert f'<html lang="{language}">' in html
+    assert text in html and text != "Something went wrong"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from requests_app.choices import language_name
 from requests_app.models import HelpRequest
@@ -18,6 +20,13 @@ register = template.Library()
 @register.filter
 def language_names(codes: Iterable[str]) -> str:
     return ", ".join(language_name(code) for code in codes or ())
+
+
+@register.filter
+def user_text(value: object) -> SafeString:
+    """A person's own words (a name) inside a translated sentence: marked as theirs, so it keeps
+    its script and direction and is not mistaken for untranslated text."""
+    return format_html('<bdi class="user-text">{}</bdi>', value)
 
 
 @register.simple_tag

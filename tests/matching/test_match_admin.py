@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matching.models import Match, MatchStatus
@@ -171,3 +173,29 @@ def test_the_admin_pages_render(client, alice, bob, carol) -> None:  # noqa: ANN
 def test_the_request_add_page_still_renders(client, carol) -> None:  # noqa: ANN001
     client.force_login(carol)
     assert client.get(reverse("admin:requests_app_helprequest_add")).status_code == 200
+
+
+def _feedback(match: Match, by) -> None:  # noqa: ANN001
+    match_confirm_completion(match=match, by=by, data=FeedbackData(happened=True, helpful=5))
+
+
+def test_matches_read_as_request_and_volunteer_in_lists_at_constant_cost(
+    client,  # noqa: ANN001
+    alice,  # noqa: ANN001
+    bob,  # noqa: ANN001
+    carol,  # noqa: ANN001
+) -> None:
+    first = make_match(alice, bob, status=MatchStatus.APPROVED, title="Daycare form")
+    _feedback(first, alice)
+    client.force_login(carol)
+    url = reverse("admin:matching_feedback_changelist")
+    with CaptureQueriesContext(connection) as one_row:
+        html = client.get(url).content.decode()
+    assert f"#{first.pk} Daycare form — {bob.display_name}" in html
+    for number in range(3):
+        _feedback(
+            make_match(alice, bob, status=MatchStatus.APPROVED, title=f"Form {number}"), alice
+        )
+    with CaptureQueriesContext(connection) as four_rows:
+        client.get(url)
+    assert len(four_rows) == len(one_row)

@@ -258,3 +258,21 @@ def test_the_pair_admin_renders(client, active_pair, carol) -> None:  # noqa: AN
     client.force_login(carol)
     url = reverse("admin:matching_ofppair_change", args=[active_pair.pk])
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("action", ["approve_request", "end_early", "decline_request"])
+def test_the_pair_actions_ask_first_and_name_the_match(client, alice, bob, carol, action) -> None:  # noqa: ANN001
+    match = completed_match(alice, bob)
+    ofp_request(match=match, by=alice)
+    pair = OFPPair.objects.get()
+    client.force_login(carol)
+    response = client.post(
+        reverse("admin:matching_ofppair_changelist"),
+        {"action": action, "_selected_action": [pair.pk]},
+    )
+    assert response.status_code == 200  # the confirmation form, nothing done yet
+    assert f"OFP #{pair.pk}: #{match.pk} {match.request.title} — {bob.display_name}" in (
+        response.content.decode()
+    )
+    pair.refresh_from_db()
+    assert pair.status == OFPStatus.REQUESTED

@@ -1,0 +1,53 @@
+"""Small helpers the browser journeys share: expected texts in a language, logging in."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+
+
+def t(language: str, text: str) -> str:
+    """The text a person reads in ``language`` (from the .po files, never typed in the test)."""
+    with translation.override(language):
+        return gettext(text)
+
+
+def log_in(journey, page: Page, base: str, email: str, *, next_url: str, who: str) -> None:  # noqa: ANN001
+    """Log in on our login page (in ``next_url``'s language, a journey step) and land on
+    ``next_url``."""
+    language = next_url.strip("/").split("/")[0]
+    page.goto(f"{base}/{language}/accounts/login/?next={next_url}")
+    with journey.as_(page), journey.step(f"{who} logs in"):
+        page.fill("input[name=login]", email)
+        page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
+
+
+def admin_log_in(journey, page: Page, base: str, email: str, *, next_url: str) -> None:  # noqa: ANN001
+    """Log in on Django admin's own login page, in Japanese, and land on ``next_url``."""
+    page.goto(f"{base}{next_url}")
+    with journey.as_(page), journey.step("staff log in to the admin"):
+        expect(page).to_have_url(re.compile(r"/ja/admin/login/"))
+        page.fill("input[name=username]", email)
+        page.fill("input[name=password]", PASSWORD)
+    page.locator("input[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
+
+
+def sign_in(page: Page, base: str, user) -> None:  # noqa: ANN001
+    """Start ``page``'s browser context already logged in as ``user``, for a journey whose login
+    page another journey already walks through."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base}]
+    )
