@@ -51,3 +51,11 @@ def sign_in(page: Page, base: str, user) -> None:  # noqa: ANN001
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base}]
     )
+
+
+def admin_action(journey, page: Page, *, pk: int, action: str, step: str) -> None:  # noqa: ANN001
+    """On an admin change list: tick row ``pk``, choose ``action`` (a journey step), run it."""
+    with journey.as_(page), journey.step(step):
+        page.check(f"#result_list input[name=_selected_action][value='{pk}']")
+        page.select_option("select[name=action]", action)
+    page.locator("button[name=index]").click()

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from donations.demo import OFP_SLUG, load_demo
 from donations.models import SupportMessage
-from tests.browser.helpers import sign_in, t
+from tests.browser.helpers import admin_action, sign_in, t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,10 +70,13 @@ def test_visitor_leaves_a_message_that_appears_after_staff_approval(
     staff_page = other_page()
     sign_in(staff_page, base, carol)
     staff_page.goto(f"{base}/ja/admin/donations/supportmessage/?approved__exact=0")
-    with journey.as_(staff_page), journey.step("staff read the messages to review"):
-        staff_page.check(f"#result_list input[name=_selected_action][value='{message.pk}']")
-        staff_page.select_option("select[name=action]", "approve")
-    staff_page.locator("button[name=index]").click()
+    admin_action(
+        journey,
+        staff_page,
+        pk=message.pk,
+        action="approve",
+        step="staff read the messages to review",
+    )
     with journey.as_(staff_page), journey.step("staff approved the message"):
         with translation.override("ja"):
             approved = ngettext(

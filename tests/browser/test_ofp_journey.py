@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from matching.models import MatchStatus, OFPPair, OFPStatus
-from tests.browser.helpers import sign_in, t
+from tests.browser.helpers import admin_action, sign_in, t
 from tests.factories import make_user
 from tests.volunteers.factories import make_match, make_volunteer
 
@@ -71,10 +71,13 @@ def test_both_give_feedback_and_staff_make_it_a_family_friend_pair(
     staff_page = other_page()
     sign_in(staff_page, base, carol)
     staff_page.goto(f"{base}/ja/admin/matching/match/")
-    with journey.as_(staff_page), journey.step("staff pick the match to convert"):
-        staff_page.check(f"#result_list input[name=_selected_action][value='{match.pk}']")
-        staff_page.select_option("select[name=action]", "convert_to_ofp")
-    staff_page.locator("button[name=index]").click()
+    admin_action(
+        journey,
+        staff_page,
+        pk=match.pk,
+        action="convert_to_ofp",
+        step="staff pick the match to convert",
+    )
     with journey.as_(staff_page), journey.step("staff choose the start date"):
         expect(staff_page.locator("h1")).to_have_text(t("ja", "Convert to a six-month OFP pair"))
         expect(staff_page.locator("input[name=start_date]")).not_to_have_value("")
