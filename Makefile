@@ -59,7 +59,7 @@ serve: run
 # mypy (with django-stubs) checks the services, where the business rules live.
 SERVICES := accounts/services.py requests_app/services.py volunteers/services.py \
 	matching/services.py matching/ranking_services.py notifications/services.py \
-	donations/services.py otonari/queue.py
+	donations/services.py otonari/queue.py otonari/leases.py otonari/cache.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,8 +1,17 @@
-from django.contrib import admin
+from allauth.mfa.models import Authenticator
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import User
+from .services import user_reset_mfa
+
+# The secrets of people's authenticator apps are not something to browse: a lost phone is
+# handled from the user list (the action below).
+admin.site.unregister(Authenticator)
 
 
 @admin.register(User)
@@ -31,3 +40,25 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    actions = ("reset_mfa",)
+
+    @admin.action(
+        description=_("Reset two-factor authentication (lost phone)"),
+        permissions=("change",),
+    )
+    def reset_mfa(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            user_reset_mfa(user=user, by=request.user)  # type: ignore[arg-type]
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor authentication was reset for %(count)d account. It is set up again "
+                "at the next sign-in.",
+                "Two-factor authentication was reset for %(count)d accounts. It is set up again "
+                "at the next sign-in.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet, Sum
@@ -201,7 +203,11 @@ class DonationAdmin(admin.ModelAdmin):
         """All donations matching the change list's current filters and search."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # As the change list itself does with filters it cannot apply (a hand-edited URL).
+            return redirect(f"{reverse('admin:donations_donation_changelist')}?{ERROR_FLAG}=1")
         return _csv_response(
             f"donations-{_stamp()}.csv",
             DONATION_COLUMNS,

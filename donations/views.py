@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from otonari.net import client_ip
+
 from .forms import SupportMessageForm
 from .selectors import (
     approved_messages,
@@ -45,7 +47,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     campaign=campaign,
                     body=form.cleaned_data["body"],
                     name=form.cleaned_data["name"],
-                    ip=request.META.get("REMOTE_ADDR", ""),
+                    ip=client_ip(request),
                 )
             except SupportMessageError as error:
                 form.add_error(None, str(error))

@@ -3,6 +3,9 @@ is recorded twice: a MatchEvent/OFPEvent (the audit trail) and a LogEntry (the a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
@@ -14,31 +17,41 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from requests_app.models import HelpRequest
+from accounts.models import User
+from otonari.query import query_pk
+from otonari.work_queue import WorkQueueFilter
+from requests_app.models import HelpRequest, RequestStatus
 from volunteers.admin import action_form_page
 from volunteers.models import Volunteer
 
-from .forms import ApproveForm, ConvertForm, ProposeForm, ReasonForm
+from . import ranking
+from .forms import AgreedTimeForm, ApproveForm, ConvertForm, ProposeForm, ReasonForm
 from .models import (
     ACTIVE_STATUSES,
     Decline,
     Feedback,
     Match,
     MatchEvent,
+    MatchStatus,
     OFPCheckIn,
     OFPCheckInAnswer,
     OFPEvent,
     OFPPair,
     OFPStatus,
 )
-from .selectors import candidates_for_request
+from .ranking_services import RANKED_STATUSES, ranking_state
+from .selectors import CandidateRow, candidates_for_request
 from .services import (
+    AgreedTimeError,
     MatchError,
     OFPError,
+    feedback_mark_reviewed,
     match_approve,
     match_propose,
     match_reject,
+    match_set_agreed_time,
     ofp_complete,
     ofp_convert,
     ofp_decline,
@@ -76,7 +89,7 @@ class FeedbackInline(ReadOnlyInline):
 def unsafe_marker(unsafe: bool) -> SafeString | str:
     if not unsafe:
         return "—"
-    return format_html('<strong style="color:#b3261e">⚠ {}</strong>', _("UNSAFE"))
+    return format_html('<strong class="unsafe-flag">⚠ {}</strong>', _("UNSAFE"))
 
 
 class MatchInline(ReadOnlyInline):
@@ -93,22 +106,82 @@ class MatchInline(ReadOnlyInline):
         return format_html('<a href="{}">#{}</a>', url, obj.pk)
 
 
-def request_matching_panel(help_request: HelpRequest) -> SafeString:
-    """The candidates and the active match of a request, with propose/approve/reject buttons.
+# Why a ranked volunteer cannot be proposed today, as staff read it (ranking.failed_filters).
+STAFF_FILTER_LABELS = {
+    ranking.FILTER_CATEGORY: _("does not offer this kind of help"),
+    ranking.FILTER_LANGUAGE: _("no shared language"),
+    ranking.FILTER_MODE: _("does not help this way (in person, phone, online)"),
+    ranking.FILTER_PREFECTURE: _("lives in another prefecture"),
+    ranking.FILTER_AVAILABILITY: _("not available at these times"),
+    ranking.FILTER_APPROVED: _("not approved"),
+    ranking.FILTER_PAUSED: _("paused"),
+    ranking.FILTER_CAPACITY: _("has as many tasks as they can take"),
+}
 
-    Shown as a read-only field of the help request's change page (see requests_app.admin).
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One stored candidate on the request's page, with what staff can do about them."""
+
+    candidate: CandidateRow
+    match: Match | None  # their latest match for this request (the current one, or an earlier)
+    obstacles: list[str]  # translated: why they cannot be proposed today
+    can_propose: bool
+
+
+def request_matching_panel(help_request: HelpRequest, *, user: User) -> SafeString:
+    """The request's matching on its admin page: where its ranking stands, the stored candidates
+    with reasons (in every state with a match, or while the request is open), and the current
+    match's state with links to its actions (the MatchAdmin views).
+
+    It only reads what the ranking worker stored: the web process never ranks or encodes. A fixed
+    number of queries, however many candidates.
     """
     if help_request.pk is None:
         return SafeString("")
-    active = (
+    matches = list(
         Match.objects.select_related("volunteer__user")
-        .filter(request=help_request, status__in=ACTIVE_STATUSES)
-        .first()
+        .filter(request=help_request)
+        .order_by("-created_at", "-id")
     )
-    candidates = [] if active else candidates_for_request(help_request)
+    active = next((match for match in matches if match.status in ACTIVE_STATUSES), None)
+    latest = {}
+    for match in reversed(matches):  # oldest first, so the newest of each volunteer wins
+        latest[match.volunteer_id] = match
+    shows_candidates = help_request.status in RANKED_STATUSES or bool(matches)
+    can_decide = user.has_perm("matching.approve_match")
+    proposable = can_decide and help_request.status == RequestStatus.MATCHING and active is None
+    rows = []
+    for candidate in candidates_for_request(help_request) if shows_candidates else []:
+        obstacles = (
+            []
+            if candidate.holds_match
+            else [str(STAFF_FILTER_LABELS[code]) for code in candidate.failed]
+        )
+        if candidate.declined:
+            obstacles.append(str(_("said this request is not for them")))
+        rows.append(
+            PanelRow(
+                candidate=candidate,
+                match=latest.get(candidate.volunteer.pk),
+                obstacles=obstacles,
+                can_propose=proposable and candidate.fits,
+            )
+        )
+    state = ranking_state(help_request)
     return render_to_string(
         "admin/matching/_request_panel.html",
-        {"help_request": help_request, "active": active, "candidates": candidates},
+        {
+            "help_request": help_request,
+            "current": active or (matches[0] if matches else None),
+            "active": active,
+            "rows": rows,
+            "shows_candidates": shows_candidates,
+            "ranking": state,
+            "ranked_at": rows[0].candidate.ranked_at if rows else state.ranked_at,
+            "can_decide": can_decide,
+            "can_rank_again": state.stuck and user.has_perm("requests_app.change_helprequest"),
+        },
     )
 
 
@@ -140,10 +213,11 @@ class MatchAdmin(admin.ModelAdmin):
         "volunteer",
         "status",
         "agreed_time",
+        "decision",
         "flag",
         "created_at",
     )
-    list_filter = ("status", UnsafeFeedbackFilter, "created_at")
+    list_filter = ("status", WorkQueueFilter, UnsafeFeedbackFilter, "created_at")
     search_fields = ("request__title", "volunteer__user__email", "volunteer__user__display_name")
     list_select_related = ("request", "volunteer__user")
     readonly_fields = (
@@ -151,6 +225,7 @@ class MatchAdmin(admin.ModelAdmin):
         "volunteer",
         "status",
         "agreed_time",
+        "agreed_minutes",
         "resident_phone",
         "created_at",
         "updated_at",
@@ -158,7 +233,9 @@ class MatchAdmin(admin.ModelAdmin):
         "completed_at",
     )
     inlines = [MatchEventInline, FeedbackInline]
-    actions = ["approve_selected", "reject_selected", "convert_to_ofp"]
+    # No bulk approval: each approval needs its own agreed time, agreed with both sides, so the
+    # list links every waiting match to its approve page (the “decision” column) instead.
+    actions = ["reject_selected", "convert_to_ofp"]
     change_form_template = "admin/matching/match/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Match]:
@@ -180,12 +257,20 @@ class MatchAdmin(admin.ModelAdmin):
     def flag(self, obj: Match) -> SafeString | str:
         return unsafe_marker(getattr(obj, "has_unsafe", False))
 
+    @admin.display(description=_("decision"))
+    def decision(self, obj: Match) -> SafeString | str:
+        if obj.status != MatchStatus.ACCEPTED:
+            return "—"
+        url = reverse("admin:matching_match_approve", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Approve…"))
+
     # --- buttons on the change page ---------------------------------------------------------
 
     def get_urls(self):  # noqa: ANN201
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/approve/", wrap(self.approve_view), name="matching_match_approve"),
+            path("<int:pk>/time/", wrap(self.agreed_time_view), name="matching_match_time"),
             path("<int:pk>/reject/", wrap(self.reject_view), name="matching_match_reject"),
             path(
                 "propose/<int:request_pk>/", wrap(self.propose_view), name="matching_match_propose"
@@ -202,7 +287,10 @@ class MatchAdmin(admin.ModelAdmin):
         match = get_object_or_404(Match.objects.select_related("request", "volunteer__user"), pk=pk)
         form = ApproveForm(
             request.POST if request.method == "POST" else None,
-            initial={"agreed_time": match.agreed_time},
+            initial={
+                "agreed_time": match.agreed_time,
+                "agreed_minutes": match.agreed_minutes or 60,
+            },
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -210,8 +298,11 @@ class MatchAdmin(admin.ModelAdmin):
                     match=match,
                     by=request.user,  # type: ignore[arg-type]
                     agreed_time=form.cleaned_data["agreed_time"],
+                    agreed_minutes=form.cleaned_data["agreed_minutes"],
                     note=form.cleaned_data["note"],
                 )
+            except AgreedTimeError as error:
+                form.add_error("agreed_time", str(error))
             except MatchError as error:
                 form.add_error(None, str(error))
             else:
@@ -225,6 +316,47 @@ class MatchAdmin(admin.ModelAdmin):
             objects=[match],
             back_url=self._change_url(match),
             submit_label=str(_("Approve")),
+        )
+
+    def agreed_time_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Move the agreed time of an approved match; both sides are told."""
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        match = get_object_or_404(Match.objects.select_related("request", "volunteer__user"), pk=pk)
+        form = AgreedTimeForm(
+            request.POST if request.method == "POST" else None,
+            initial={
+                "agreed_time": match.agreed_time,
+                "agreed_minutes": match.agreed_minutes or 60,
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                match_set_agreed_time(
+                    match=match,
+                    by=request.user,  # type: ignore[arg-type]
+                    agreed_time=form.cleaned_data["agreed_time"],
+                    agreed_minutes=form.cleaned_data["agreed_minutes"],
+                )
+            except AgreedTimeError as error:
+                form.add_error("agreed_time", str(error))
+            except MatchError as error:
+                form.add_error(None, str(error))
+            else:
+                self.log_change(request, match, "Agreed time changed")
+                self.message_user(
+                    request,
+                    _("The agreed time is changed; both sides are told."),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self._change_url(match))
+        return action_form_page(
+            request,
+            title=str(_("Change the agreed time")),
+            form=form,
+            objects=[match],
+            back_url=self._change_url(match),
+            submit_label=str(_("Save and tell both sides")),
         )
 
     def reject_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -255,7 +387,7 @@ class MatchAdmin(admin.ModelAdmin):
             raise PermissionDenied
         help_request = get_object_or_404(HelpRequest, pk=request_pk)
         volunteer = get_object_or_404(
-            Volunteer.objects.select_related("user"), pk=request.GET.get("volunteer") or 0
+            Volunteer.objects.select_related("user"), pk=query_pk(request.GET.get("volunteer"))
         )
         back = reverse("admin:requests_app_helprequest_change", args=[help_request.pk])
         form = ProposeForm(request.POST if request.method == "POST" else None)
@@ -287,22 +419,6 @@ class MatchAdmin(admin.ModelAdmin):
         )
 
     # --- changelist actions -----------------------------------------------------------------
-
-    @admin.action(description=_("Approve selected matches"), permissions=["approve"])
-    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Match]) -> None:
-        done = 0
-        for match in queryset.select_related("request", "volunteer__user"):
-            try:
-                match_approve(match=match, by=request.user)  # type: ignore[arg-type]
-            except MatchError as error:
-                self.message_user(request, f"#{match.pk}: {error}", messages.WARNING)
-            else:
-                self.log_change(request, match, "Approved")
-                done += 1
-        if done:
-            self.message_user(
-                request, _("%(count)d match(es) approved.") % {"count": done}, messages.SUCCESS
-            )
 
     @admin.action(
         description=_("Reject selected matches (with a reason)…"), permissions=["approve"]
@@ -371,6 +487,28 @@ class MatchAdmin(admin.ModelAdmin):
         )
 
 
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("What you checked or did"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what you checked or did.")},
+    )
+
+
+class ReviewedFilter(admin.SimpleListFilter):
+    title = _("reviewed by staff")
+    parameter_name = "reviewed"
+
+    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+        return [("yes", _("Reviewed")), ("no", _("Not reviewed"))]
+
+    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        if self.value() in ("yes", "no"):
+            return queryset.filter(reviewed_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
     list_display = (
@@ -381,8 +519,17 @@ class FeedbackAdmin(admin.ModelAdmin):
         "unsafe_flag",
         "wants_to_continue",
         "created_at",
+        "reviewed_at",
     )
-    list_filter = ("unsafe", "happened", "wants_to_continue", "role", "created_at")
+    list_filter = (
+        WorkQueueFilter,
+        "unsafe",
+        ReviewedFilter,
+        "happened",
+        "wants_to_continue",
+        "role",
+        "created_at",
+    )
     list_select_related = ("match__request", "match__volunteer__user")
     readonly_fields = (
         "match",
@@ -394,7 +541,11 @@ class FeedbackAdmin(admin.ModelAdmin):
         "unsafe",
         "wants_to_continue",
         "created_at",
+        "reviewed_at",
+        "reviewed_by",
+        "review_note",
     )
+    actions = ["mark_reviewed"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -402,6 +553,45 @@ class FeedbackAdmin(admin.ModelAdmin):
     @admin.display(description=_("unsafe"), ordering="unsafe")
     def unsafe_flag(self, obj: Feedback) -> SafeString | str:
         return unsafe_marker(obj.unsafe)
+
+    @admin.action(description=_("Mark the unsafe flags as reviewed (with a note)…"))
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Feedback]):  # noqa: ANN201
+        form = ReviewForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for feedback in queryset:
+                try:
+                    feedback_mark_reviewed(
+                        feedback=feedback,
+                        by=request.user,  # type: ignore[arg-type]
+                        note=form.cleaned_data["note"],
+                    )
+                except MatchError as error:
+                    self.message_user(request, f"#{feedback.pk}: {error}", messages.WARNING)
+                else:
+                    self.log_change(request, feedback, str(_("Reviewed the unsafe flag")))
+                    done += 1
+            if done:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d unsafe flag marked as reviewed.",
+                        "%(count)d unsafe flags marked as reviewed.",
+                        done,
+                    )
+                    % {"count": done},
+                    messages.SUCCESS,
+                )
+            return None
+        return action_form_page(
+            request,
+            title=str(_("Review unsafe flags")),
+            form=form,
+            objects=list(queryset.select_related("match__request", "match__volunteer__user")),
+            back_url=request.get_full_path(),
+            submit_label=str(_("Mark as reviewed")),
+            action="mark_reviewed",
+        )
 
 
 @admin.register(Decline)
@@ -440,7 +630,7 @@ class OFPCheckInInline(ReadOnlyInline):
 @admin.register(OFPPair)
 class OFPPairAdmin(admin.ModelAdmin):
     list_display = ("id", "match", "status", "start_date", "end_date", "both_agreed")
-    list_filter = ("status", "start_date")
+    list_filter = ("status", WorkQueueFilter, "start_date")
     list_select_related = ("match__request", "match__volunteer__user")
     readonly_fields = (
         "match",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.urls import reverse
@@ -21,7 +22,17 @@ from notifications.services import notify, notify_staff
 from requests_app.choices import Availability, prefecture_name
 from requests_app.models import HelpRequest
 
-from .models import Feedback, Match, MatchStatus, OFPCheckIn, OFPPair, OFPStatus, Role
+from .models import (
+    Feedback,
+    Match,
+    MatchEvent,
+    MatchStatus,
+    OFPCheckIn,
+    OFPPair,
+    OFPStatus,
+    Role,
+)
+from .schedule import length_text
 
 NEW_TASK_RECIPIENTS = 5  # the best-ranked volunteers told about a new task
 
@@ -69,7 +80,9 @@ def _both_sides(match: Match) -> list[tuple[str, Any, str, list[str]]]:
 
 
 def volunteer_accepted(match: Match) -> None:
+    """Staff who may approve the match are asked to decide on it."""
     notify_staff(
+        perm="matching.approve_match",
         event="volunteer_accepted",
         key=f"match:{match.pk}:accepted",
         context={"volunteer_name": match.volunteer.display_name, "title": match.request.title},
@@ -145,8 +158,67 @@ def request_cancelled(match: Match) -> None:
     )
 
 
-def safety_flag(feedback: Feedback) -> None:
+def agreed_time_changed(match: Match, change: MatchEvent) -> None:
+    """Staff moved the agreed time: both sides hear the new one (each change is its own event)."""
+    minutes = match.agreed_minutes or 0
+    for role, recipient, other_name, _contacts in _both_sides(match):
+        notify(
+            event="agreed_time_changed",
+            recipient=recipient,
+            key=f"match:{match.pk}:time:{change.pk}",
+            context={
+                "role": role,
+                "title": match.request.title,
+                "other_name": other_name,
+                "agreed_time": match.agreed_time,
+                "length": _lazy(partial(length_text, minutes)),
+            },
+            link=match.get_absolute_url(),
+        )
+
+
+def _field_label(name: str) -> str:
+    field = HelpRequest._meta.get_field(name)
+    return _lazy(lambda: str(getattr(field, "verbose_name", name)))
+
+
+def match_reconfirm(match: Match, change: MatchEvent, changed: list[str]) -> None:
+    """The resident changed the request after the volunteer said yes: please look again."""
+    notify(
+        event="match_reconfirm",
+        recipient=match.volunteer.user,
+        key=f"match:{match.pk}:reconfirm:{change.pk}",
+        context={"title": match.request.title, "changes": [_field_label(n) for n in changed]},
+        link=match.get_absolute_url(),
+    )
+
+
+def match_no_longer_fits(match: Match, reason: str) -> None:
+    """The resident's change means the volunteer no longer fits: the match is withdrawn."""
+    notify(
+        event="match_no_longer_fits",
+        recipient=match.volunteer.user,
+        key=f"match:{match.pk}",
+        context={"title": match.request.title, "reason": reason},
+        link=reverse("matching:board"),
+    )
+
+
+def volunteer_reconfirmed(match: Match, change: MatchEvent) -> None:
+    """Staff hear it like a new acceptance: the match waits for their approval again."""
     notify_staff(
+        perm="matching.approve_match",
+        event="volunteer_accepted",
+        key=f"match:{match.pk}:reconfirmed:{change.pk}",
+        context={"volunteer_name": match.volunteer.display_name, "title": match.request.title},
+        link=reverse("admin:requests_app_helprequest_change", args=[match.request_id]),
+    )
+
+
+def safety_flag(feedback: Feedback) -> None:
+    """Staff who may read the flagged feedback (the link opens it) are alerted."""
+    notify_staff(
+        perm="matching.view_feedback",
         event="safety_flag",
         key=f"feedback:{feedback.pk}",
         context={"reference": f"#{feedback.match_id}"},
@@ -172,6 +244,10 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "match_rejected": lambda match: match_rejected(match),
     "match_withdrawn": lambda match: match_withdrawn(match),
     "request_cancelled": lambda match: request_cancelled(match),
+    "agreed_time_changed": agreed_time_changed,
+    "match_reconfirm": match_reconfirm,
+    "match_no_longer_fits": match_no_longer_fits,
+    "volunteer_reconfirmed": volunteer_reconfirmed,
     "ofp_started": lambda pair: ofp_started(pair),
 }
 

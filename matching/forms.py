@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from requests_app.forms import CleanCharField
 from volunteers.models import validate_phone
 
+from .schedule import length_text, service_window
 from .services import FeedbackData
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -170,8 +171,37 @@ class EndEarlyForm(forms.Form):
 # --- staff (admin) -----------------------------------------------------------------------------
 
 
-class ApproveForm(forms.Form):
-    agreed_time = AgreedTimeField(label=_("Agreed date and time"), required=False)
+class AgreedTimeForm(forms.Form):
+    """The agreed start and length of the help. Whether they fit the service window is the
+    services' rule (``check_service_window``); the help text says what the window is."""
+
+    agreed_time = AgreedTimeField(
+        label=_("Agreed date and time"),
+        error_messages={
+            "required": _("Enter the agreed date and time."),
+            "invalid": _("Enter a date and time like 2026-12-24 14:00."),
+        },
+    )
+    agreed_minutes = forms.TypedChoiceField(
+        label=_("Planned length"),
+        coerce=int,
+        error_messages={"required": _("Choose how long the help will take.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        window = service_window()
+        self.fields["agreed_time"].help_text = _("Help takes place: %(window)s.") % {
+            "window": window.describe()
+        }
+        minutes_field = self.fields["agreed_minutes"]
+        assert isinstance(minutes_field, forms.TypedChoiceField)  # noqa: S101 - for mypy
+        minutes_field.choices = [
+            (minutes, length_text(minutes)) for minutes in window.length_choices()
+        ]
+
+
+class ApproveForm(AgreedTimeForm):
     note = CleanCharField(label=_("Note (optional)"), required=False, max_length=300)
 
 

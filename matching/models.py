@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from otonari.audit import StatusAudit, status_fields
 from requests_app.models import HelpRequest
 from volunteers.models import Volunteer, validate_phone
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 class MatchStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed by staff")
     ACCEPTED = "accepted", _("Waiting for staff approval")
+    RECONFIRM = "reconfirm", _("Request changed: waiting for the volunteer")
     APPROVED = "approved", _("Approved")
     COMPLETED = "completed", _("Done")
     REJECTED = "rejected", _("Not approved")
@@ -29,13 +32,24 @@ class MatchStatus(models.TextChoices):
 
 # The lifecycle, in one place. Staff propose, the volunteer accepts (a proposal or a task from
 # the board), staff approve, both sides confirm it happened. The volunteer may withdraw and
-# staff may reject at any point before the help happened.
+# staff may reject at any point before the help happened. When the resident changes the
+# request after the volunteer accepted, the match goes back to the volunteer (RECONFIRM): staff
+# cannot approve it until the volunteer confirms the new details (back to ACCEPTED).
 MATCH_TRANSITIONS: dict[MatchStatus, frozenset[MatchStatus]] = {
     MatchStatus.PROPOSED: frozenset(
         {MatchStatus.ACCEPTED, MatchStatus.REJECTED, MatchStatus.WITHDRAWN, MatchStatus.CANCELLED}
     ),
     MatchStatus.ACCEPTED: frozenset(
-        {MatchStatus.APPROVED, MatchStatus.REJECTED, MatchStatus.WITHDRAWN, MatchStatus.CANCELLED}
+        {
+            MatchStatus.APPROVED,
+            MatchStatus.RECONFIRM,
+            MatchStatus.REJECTED,
+            MatchStatus.WITHDRAWN,
+            MatchStatus.CANCELLED,
+        }
+    ),
+    MatchStatus.RECONFIRM: frozenset(
+        {MatchStatus.ACCEPTED, MatchStatus.REJECTED, MatchStatus.WITHDRAWN, MatchStatus.CANCELLED}
     ),
     MatchStatus.APPROVED: frozenset(
         {
@@ -51,9 +65,14 @@ MATCH_TRANSITIONS: dict[MatchStatus, frozenset[MatchStatus]] = {
     MatchStatus.CANCELLED: frozenset(),
 }
 # A request has at most one match in these states (enforced by the database).
-ACTIVE_STATUSES = (MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.APPROVED)
+ACTIVE_STATUSES = (
+    MatchStatus.PROPOSED,
+    MatchStatus.ACCEPTED,
+    MatchStatus.RECONFIRM,
+    MatchStatus.APPROVED,
+)
 # Tasks a volunteer has taken on: they count against the volunteer's capacity.
-OPEN_TASK_STATUSES = (MatchStatus.ACCEPTED, MatchStatus.APPROVED)
+OPEN_TASK_STATUSES = (MatchStatus.ACCEPTED, MatchStatus.RECONFIRM, MatchStatus.APPROVED)
 # The two sides see each other's names and contact details only in these states.
 CONTACT_STATUSES = (MatchStatus.APPROVED, MatchStatus.COMPLETED)
 
@@ -78,6 +97,12 @@ class Match(models.Model):
         null=True,
         blank=True,
         help_text=_("Suggested by the volunteer when accepting; staff confirm it on approval."),
+    )
+    agreed_minutes = models.PositiveSmallIntegerField(
+        _("planned length (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Set by staff on approval, with the agreed date and time."),
     )
     resident_phone = models.CharField(
         _("resident's phone"),
@@ -106,6 +131,10 @@ class Match(models.Model):
                 condition=models.Q(status__in=[s.value for s in MatchStatus]),
                 name="match_status_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(agreed_minutes__isnull=True) | models.Q(agreed_minutes__gt=0),
+                name="match_agreed_minutes_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,6 +152,12 @@ class Match(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    @property
+    def agreed_end(self) -> datetime.datetime | None:
+        if self.agreed_time is None or self.agreed_minutes is None:
+            return None
+        return self.agreed_time + datetime.timedelta(minutes=self.agreed_minutes)
+
     def role_of(self, user: User) -> Role | None:
         if self.request.resident_id == user.pk:
             return Role.RESIDENT
@@ -131,34 +166,19 @@ class Match(models.Model):
         return None
 
 
-class MatchEvent(models.Model):
+class MatchEvent(StatusAudit):
     """Audit record of one move (or one notable act) on a match: who, when, from, to, why."""
 
     match = models.ForeignKey(
         Match, on_delete=models.CASCADE, related_name="events", verbose_name=_("match")
     )
-    from_status = models.CharField(
-        _("from"), max_length=20, choices=MatchStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=20, choices=MatchStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    from_status, to_status = status_fields(MatchStatus.choices)
 
-    class Meta:
-        ordering = ("at", "id")
+    class Meta(StatusAudit.Meta):
         verbose_name = _("match event")
         verbose_name_plural = _("match events")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
+        # The staff dashboard counts acceptances and approvals within a period.
+        indexes = [models.Index(fields=["to_status", "at"], name="matchevent_to_status_at_idx")]
 
 
 class Decline(models.Model):
@@ -211,7 +231,19 @@ class Feedback(models.Model):
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
     unsafe = models.BooleanField(_("something felt unsafe"), default=False, db_index=True)
     wants_to_continue = models.BooleanField(_("would like to continue"), default=False)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    # Indexed: the staff dashboard counts the feedback given in a period.
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # Staff mark an unsafe flag as reviewed, with what they did about it.
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    review_note = models.CharField(_("review note"), max_length=500, blank=True)
 
     class Meta:
         ordering = ("created_at", "id")
@@ -310,30 +342,15 @@ class OFPPair(models.Model):
         return getattr(self, field) is not None
 
 
-class OFPEvent(models.Model):
+class OFPEvent(StatusAudit):
     pair = models.ForeignKey(
         OFPPair, on_delete=models.CASCADE, related_name="events", verbose_name=_("OFP pair")
     )
-    from_status = models.CharField(_("from"), max_length=20, choices=OFPStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=OFPStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    from_status, to_status = status_fields(OFPStatus.choices)
 
-    class Meta:
-        ordering = ("at", "id")
+    class Meta(StatusAudit.Meta):
         verbose_name = _("OFP event")
         verbose_name_plural = _("OFP events")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 class OFPCheckIn(models.Model):

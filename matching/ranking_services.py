@@ -16,9 +16,11 @@ from functools import partial
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from otonari.leases import Heartbeat, task_lease
 from otonari.queue import publish
 from requests_app.models import HelpRequest, RequestStatus
 from volunteers.models import Volunteer, VolunteerStatus
@@ -28,6 +30,7 @@ from .embeddings import CachedEmbedder, get_embedder, text_hash
 from .models import OPEN_TASK_STATUSES, MatchStatus
 from .profiles import request_profile, volunteer_profile
 from .ranking import (
+    FILTER_APPROVED,
     Candidate,
     Reason,
     VolunteerIndex,
@@ -45,9 +48,11 @@ logger = logging.getLogger(__name__)
 
 RANK_LIMIT = 20  # candidates kept per request
 RECENT_LOAD_DAYS = 30  # the window of "recent load" for fairness
-CLAIM_TIMEOUT = datetime.timedelta(minutes=10)  # a run older than this died with its worker
+# A running job's claim is a lease (settings.TASK_LEASE_SECONDS, otonari/leases.py): renewed while
+# its worker lives, handed on by the sweep soon after the worker died.
 SWEEP_AFTER = datetime.timedelta(minutes=1)  # pending this long: the queue message was lost
 MAX_ATTEMPTS = 5
+STALE_AFTER = datetime.timedelta(minutes=2)  # queued this long: staff may queue it again
 RANKED_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.MATCHING)
 
 
@@ -176,10 +181,19 @@ def rank_help_request(
 
 
 def ranking_schedule(*, request_id: int) -> None:
-    """Record that a request needs ranking (in the caller's transaction), queue it after commit."""
+    """Record that a request needs ranking (in the caller's transaction), queue it after commit.
+
+    A run in progress keeps its claim: it sees the newer generation when it ends and hands the
+    job back for another run, so two runs of one request never overlap."""
     now = timezone.now()
     updated = RankingJob.objects.filter(request_id=request_id).update(
-        status=RankingStatus.PENDING, generation=F("generation") + 1, requested_at=now, attempts=0
+        status=Case(
+            When(status=RankingStatus.RUNNING, then=Value(RankingStatus.RUNNING)),
+            default=Value(RankingStatus.PENDING),
+        ),
+        generation=F("generation") + 1,
+        requested_at=now,
+        attempts=0,
     )
     if not updated:
         RankingJob.objects.create(request_id=request_id, requested_at=now)
@@ -192,38 +206,67 @@ def _publish_rank(request_id: int) -> bool:
     return publish(rank_request, request_id)
 
 
-def ranking_run(*, request_id: int) -> int | None:
-    """Rank one request if its job is due; returns the number of candidates, None if not due.
+def _lease_expired(now: datetime.datetime) -> Q:
+    return Q(status=RankingStatus.RUNNING) & (
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - task_lease())
+    )
 
-    Safe to run twice: a second delivery finds the job claimed or done and does nothing.
+
+def ranking_run(*, request_id: int) -> int | None:
+    """Rank one request if its job is due; returns the number of candidates, None if not run.
+
+    Safe to run twice: a second delivery finds the job claimed or done and does nothing. The
+    claim is a lease kept alive while this runs; the result is written only if this run still
+    holds it (never over a run that took over) and the request was not edited meanwhile.
     """
     now = timezone.now()
     claimed = (
         RankingJob.objects.filter(request_id=request_id)
         .filter(
-            Q(status=RankingStatus.PENDING)
-            | Q(status=RankingStatus.RUNNING, claimed_at__lt=now - CLAIM_TIMEOUT)
+            Q(status=RankingStatus.PENDING) | (_lease_expired(now) & Q(attempts__lt=MAX_ATTEMPTS))
         )
         .update(status=RankingStatus.RUNNING, claimed_at=now, attempts=F("attempts") + 1)
     )
     if not claimed:
         return None
     job = RankingJob.objects.get(request_id=request_id)
-    help_request = (
-        HelpRequest.objects.select_related("category").prefetch_related("topics").get(pk=request_id)
-    )
+    lease = Heartbeat(RankingJob.objects.filter(pk=job.pk, status=RankingStatus.RUNNING), token=now)
     try:
-        if help_request.status in RANKED_STATUSES:
-            candidates, model_name = rank_help_request(help_request)
-        else:
-            candidates, model_name = [], ""
+        with lease:
+            help_request = (
+                HelpRequest.objects.select_related("category")
+                .prefetch_related("topics")
+                .get(pk=request_id)
+            )
+            if help_request.status in RANKED_STATUSES:
+                candidates, model_name = rank_help_request(help_request)
+            else:
+                candidates, model_name = [], ""
     except Exception as error:
-        RankingJob.objects.filter(pk=job.pk, generation=job.generation).update(
-            status=RankingStatus.FAILED if job.attempts >= MAX_ATTEMPTS else RankingStatus.PENDING,
-            last_error=type(error).__name__,
-        )
+        with transaction.atomic():
+            generation = _still_ours(lease)
+            if generation is not None:
+                edited = generation != job.generation  # a fresh version gets fresh tries
+                gave_up = not edited and job.attempts >= MAX_ATTEMPTS
+                RankingJob.objects.filter(pk=job.pk).update(
+                    status=RankingStatus.FAILED if gave_up else RankingStatus.PENDING,
+                    last_error=type(error).__name__,
+                )
+                if edited:
+                    transaction.on_commit(partial(_publish_rank, request_id))
         raise
     with transaction.atomic():
+        generation = _still_ours(lease)
+        if generation is None:
+            logger.warning(
+                "Ranking of request %s was taken over; this run's result is dropped.", request_id
+            )
+            return None
+        if generation != job.generation:
+            # Edited while it ranked: this result answers an older version. Once more.
+            RankingJob.objects.filter(pk=job.pk).update(status=RankingStatus.PENDING)
+            transaction.on_commit(partial(_publish_rank, request_id))
+            return None
         if help_request.status in RANKED_STATUSES:  # a closed request keeps its last ranking
             RankedCandidate.objects.filter(request_id=request_id).delete()
             RankedCandidate.objects.bulk_create(
@@ -243,21 +286,32 @@ def ranking_run(*, request_id: int) -> int | None:
                     for position, candidate in enumerate(candidates, start=1)
                 ]
             )
-        RankingJob.objects.filter(
-            pk=job.pk, generation=job.generation, status=RankingStatus.RUNNING
-        ).update(status=RankingStatus.DONE, ranked_at=now, model_name=model_name, last_error="")
+        RankingJob.objects.filter(pk=job.pk).update(
+            status=RankingStatus.DONE, ranked_at=now, model_name=model_name, last_error=""
+        )
         if help_request.status == RequestStatus.MATCHING:
             # Each volunteer hears of a task once, however often it is re-ranked.
             events.new_task_announce(help_request, [int(c.volunteer_id) for c in candidates])
     return len(candidates)
 
 
+def _still_ours(lease: Heartbeat) -> int | None:
+    """Lock the job row if this run still holds it; its generation, or None if taken over.
+
+    The lock fences the write that follows: a run taking over waits for it, then finds the job
+    done (or handed back) and leaves it alone."""
+    return lease.ours().select_for_update().values_list("generation", flat=True).first()
+
+
 def rankings_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Queue again what a broker outage or a dead worker left behind; returns how many."""
+    """Beat, every OUTBOX_SWEEP_SECONDS: queue again what a broker outage or a dead worker left
+    behind, and give up on a job whose worker died MAX_ATTEMPTS times; returns how many queued."""
     now = now or timezone.now()
+    RankingJob.objects.filter(_lease_expired(now), attempts__gte=MAX_ATTEMPTS).update(
+        status=RankingStatus.FAILED, last_error="WorkerLost"
+    )
     due = RankingJob.objects.filter(
-        Q(status=RankingStatus.PENDING, requested_at__lt=now - SWEEP_AFTER)
-        | Q(status=RankingStatus.RUNNING, claimed_at__lt=now - CLAIM_TIMEOUT)
+        Q(status=RankingStatus.PENDING, requested_at__lt=now - SWEEP_AFTER) | _lease_expired(now)
     ).values_list("request_id", flat=True)[:500]
     return sum(_publish_rank(request_id) for request_id in due)
 
@@ -314,45 +368,128 @@ class RankedRow:
     open_tasks: int
 
 
-def ranked_candidates(help_request: HelpRequest) -> list[RankedRow]:
-    """The stored ranking, best first, without volunteers who no longer fit; reasons in the
-    active language. Ranks live when nothing is stored yet (e.g. before the first run)."""
+@dataclass(frozen=True)
+class StoredCandidate:
+    """A stored candidate as staff compare them, also after someone accepted."""
+
+    volunteer: Volunteer
+    position: int
+    score: float
+    reasons: list[str]
+    open_tasks: int
+    failed: tuple[str, ...]  # the hard filters the volunteer fails today; empty: still fits
+    ranked_at: datetime.datetime
+
+
+def stored_candidates(help_request: HelpRequest) -> list[StoredCandidate]:
+    """Every stored candidate of a request, best first, with reasons in the active language and
+    the hard filters each one fails today. Never ranks or encodes, in a fixed number of queries
+    (the web process only reads what the worker stored)."""
     rows = list(
         RankedCandidate.objects.filter(request=help_request)
         .select_related("volunteer__user")
         .order_by("position")
     )
+    if not rows:
+        return []
     request_prof = request_profile(help_request)
-    if rows:
-        pool = {p.id: p for p in volunteer_pool(only=[row.volunteer_id for row in rows])}
-        return [
-            RankedRow(
+    pool = {p.id: p for p in volunteer_pool(only=[row.volunteer_id for row in rows])}
+    candidates = []
+    for row in rows:
+        profile = pool.get(str(row.volunteer_id))  # missing: no longer approved
+        candidates.append(
+            StoredCandidate(
                 volunteer=row.volunteer,
                 position=row.position,
                 score=row.score,
                 reasons=[
                     render_reason(Reason(r["code"], r.get("params", {}))) for r in row.reasons
                 ],
-                open_tasks=pool[str(row.volunteer_id)].open_tasks,
+                open_tasks=profile.open_tasks if profile else 0,
+                failed=failed_filters(request_prof, profile) if profile else (FILTER_APPROVED,),
+                ranked_at=row.ranked_at,
             )
-            for row in rows
-            if str(row.volunteer_id) in pool
-            and not failed_filters(request_prof, pool[str(row.volunteer_id)])
-        ]
-    candidates, _model = rank_help_request(help_request)
-    ids = [int(c.volunteer_id) for c in candidates]
-    volunteers = Volunteer.objects.select_related("user").in_bulk(ids)
-    loads = {p.id: p.open_tasks for p in volunteer_pool(only=ids)}
+        )
+    return candidates
+
+
+def ranked_candidates(help_request: HelpRequest) -> list[RankedRow]:
+    """The stored ranking, best first, without volunteers who no longer fit; reasons in the
+    active language. Empty until a worker stored a ranking: see ``ranking_state``."""
     return [
         RankedRow(
-            volunteer=volunteers[int(c.volunteer_id)],
-            position=position,
-            score=float(c.score),
-            reasons=[render_reason(r) for r in c.reasons],
-            open_tasks=loads.get(c.volunteer_id, 0),
+            volunteer=candidate.volunteer,
+            position=candidate.position,
+            score=candidate.score,
+            reasons=candidate.reasons,
+            open_tasks=candidate.open_tasks,
         )
-        for position, c in enumerate(candidates, start=1)
+        for candidate in stored_candidates(help_request)
+        if not candidate.failed
     ]
+
+
+@dataclass(frozen=True)
+class RankingState:
+    """Where the ranking of one request stands, for staff: queued, ranked, failed or stuck."""
+
+    status: str  # a RankingStatus, or "" if the request was never queued
+    requested_at: datetime.datetime | None = None
+    ranked_at: datetime.datetime | None = None
+    stuck: bool = False  # failed, lost or its worker died: staff may queue it again
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (RankingStatus.PENDING, RankingStatus.RUNNING)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == RankingStatus.FAILED
+
+
+def _ranking_stuck(job: RankingJob, now: datetime.datetime) -> bool:
+    if job.status == RankingStatus.FAILED:
+        return True
+    if job.status == RankingStatus.PENDING:
+        return job.requested_at < now - STALE_AFTER
+    if job.status == RankingStatus.RUNNING:
+        # Only once its claim ran out: a live worker may still be ranking it.
+        return job.claimed_at is None or job.claimed_at < now - task_lease()
+    return False
+
+
+def ranking_state(
+    help_request: HelpRequest, *, now: datetime.datetime | None = None
+) -> RankingState:
+    """The ranking job of a request as staff see it (one query)."""
+    job = RankingJob.objects.filter(request=help_request).first()
+    if job is None:
+        return RankingState(status="", stuck=help_request.status in RANKED_STATUSES)
+    return RankingState(
+        status=job.status,
+        requested_at=job.requested_at,
+        ranked_at=job.ranked_at,
+        stuck=_ranking_stuck(job, now or timezone.now()),
+    )
+
+
+class RankingError(Exception):
+    """A ranking request staff may not make (the message is translated)."""
+
+
+def ranking_retry(*, help_request: HelpRequest, now: datetime.datetime | None = None) -> bool:
+    """Staff's "rank again": queue a failed, lost or stuck ranking once more through the outbox
+    (the worker ranks; never this process). False if a ranking is already on its way."""
+    if help_request.status not in RANKED_STATUSES:
+        raise RankingError(
+            _("Only a request that is received or looking for a volunteer is ranked.")
+        )
+    with transaction.atomic():
+        job = RankingJob.objects.select_for_update().filter(request=help_request).first()
+        if job is not None and not _ranking_stuck(job, now or timezone.now()):
+            return False
+        ranking_schedule(request_id=help_request.pk)
+    return True
 
 
 def board_scores(volunteer: Volunteer, request_ids: Iterable[int]) -> dict[int, float]:

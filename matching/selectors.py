@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -22,7 +23,7 @@ from .models import (
     OFPPair,
 )
 from .profiles import request_profile, volunteer_profile
-from .ranking_services import board_scores, ranked_candidates
+from .ranking_services import board_scores, stored_candidates
 
 
 def open_task_count(volunteer: Volunteer) -> int:
@@ -126,23 +127,42 @@ class CandidateRow:
     reasons: list[str] = field(default_factory=list)
     open_tasks: int = 0
     score: float | None = None
+    position: int = 0
+    failed: tuple[str, ...] = ()  # hard filters the volunteer fails today (ranking.FILTER_*)
+    declined: bool = False  # they said this request is not for them
+    holds_match: bool = False  # theirs is the request's active match
+    ranked_at: datetime.datetime | None = None
+
+    @property
+    def fits(self) -> bool:
+        """Nothing of their own stands in the way of proposing the request to them."""
+        return not self.failed and not self.declined and not self.holds_match
 
 
 def candidates_for_request(help_request: HelpRequest) -> list[CandidateRow]:
-    """The ranked volunteers who still pass every hard filter, best first, with the reasons
-    the ranker used (in the staff member's language). Declined and current holders are left out.
-    """
-    left_out = set(
+    """The stored ranking of a request, best first, with the reasons the ranker used (in the staff
+    member's language): every stored candidate, also after someone accepted, so staff can compare
+    and propose again; each marked with what stands in the way today. Never ranks (the worker
+    stores the ranking), in a fixed number of queries."""
+    declined = set(
         Decline.objects.filter(request=help_request).values_list("volunteer_id", flat=True)
-    ) | set(
+    )
+    holders = set(
         Match.objects.filter(request=help_request, status__in=ACTIVE_STATUSES).values_list(
             "volunteer_id", flat=True
         )
     )
     return [
         CandidateRow(
-            volunteer=row.volunteer, reasons=row.reasons, open_tasks=row.open_tasks, score=row.score
+            volunteer=row.volunteer,
+            reasons=row.reasons,
+            open_tasks=row.open_tasks,
+            score=row.score,
+            position=row.position,
+            failed=row.failed,
+            declined=row.volunteer.pk in declined,
+            holds_match=row.volunteer.pk in holders,
+            ranked_at=row.ranked_at,
         )
-        for row in ranked_candidates(help_request)
-        if row.volunteer.pk not in left_out
+        for row in stored_candidates(help_request)
     ]

@@ -1,6 +1,8 @@
 """Every write to matches and OFP pairs: accept, propose, approve, reject, withdraw, complete, pair.
 
-Lock order, to stay free of deadlocks: volunteer row, then request row, then match row.
+Lock order, to stay free of deadlocks: volunteer row, then request row, then match row. A service
+may skip a level (a cancellation locks no volunteer) but never takes them in another order, and a
+service called inside another's transaction only takes rows at or below those already held.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -42,6 +45,7 @@ from .models import (
     Role,
 )
 from .profiles import request_profile, volunteer_profile
+from .schedule import service_window
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +56,10 @@ class MatchError(Exception):
 
 class TaskTakenError(MatchError):
     """Somebody else's acceptance won: the request already has an active match."""
+
+
+class AgreedTimeError(MatchError):
+    """The agreed time is missing or outside the service window (a form shows it on the field)."""
 
 
 class OFPError(Exception):
@@ -67,6 +75,28 @@ FILTER_MESSAGES = {
     ranking.FILTER_APPROVED: _("Only volunteers approved by staff can take tasks."),
     ranking.FILTER_PAUSED: _("You are paused. Resume to take tasks."),
     ranking.FILTER_CAPACITY: _("You already have as many tasks as you said you can take."),
+}
+
+# The same hard filters, as staff read them when an approval is refused.
+APPROVAL_FILTER_MESSAGES = {
+    ranking.FILTER_CATEGORY: _(
+        "Cannot approve: the volunteer does not offer help in the request's category."
+    ),
+    ranking.FILTER_LANGUAGE: _(
+        "Cannot approve: the volunteer shares no language with the resident any more."
+    ),
+    ranking.FILTER_MODE: _(
+        "Cannot approve: the request now needs a way of helping the volunteer did not choose."
+    ),
+    ranking.FILTER_PREFECTURE: _(
+        "Cannot approve: the request is in person in a prefecture the volunteer does not cover."
+    ),
+    ranking.FILTER_AVAILABILITY: _(
+        "Cannot approve: the request's times do not match the volunteer's availability."
+    ),
+    ranking.FILTER_APPROVED: _("Cannot approve: the volunteer is not approved."),
+    ranking.FILTER_PAUSED: _("Cannot approve: the volunteer is paused."),
+    ranking.FILTER_CAPACITY: _("Cannot approve: the volunteer has no room for another task."),
 }
 
 
@@ -87,11 +117,21 @@ def _require_staff(by: User) -> None:
         raise MatchError(_("Only staff can do this."))
 
 
-def _require_feasible(help_request: HelpRequest, volunteer: Volunteer) -> None:
-    open_tasks = Match.objects.filter(volunteer=volunteer, status__in=OPEN_TASK_STATUSES).count()
-    failed = ranking.failed_filters(
-        request_profile(help_request), volunteer_profile(volunteer, open_tasks=open_tasks)
+def _failed_filters(
+    help_request: HelpRequest, volunteer: Volunteer, *, holding: Match | None = None
+) -> tuple[str, ...]:
+    """The hard filters (``ranking.failed_filters``, the one rule) this volunteer fails for this
+    request. ``holding``: the match being checked, which does not count against capacity."""
+    open_tasks = Match.objects.filter(volunteer=volunteer, status__in=OPEN_TASK_STATUSES)
+    if holding is not None:
+        open_tasks = open_tasks.exclude(pk=holding.pk)
+    return ranking.failed_filters(
+        request_profile(help_request), volunteer_profile(volunteer, open_tasks=open_tasks.count())
     )
+
+
+def _require_feasible(help_request: HelpRequest, volunteer: Volunteer) -> None:
+    failed = _failed_filters(help_request, volunteer)
     if failed:
         raise MatchError(FILTER_MESSAGES[failed[0]])
 
@@ -108,8 +148,14 @@ def _lock_volunteer(volunteer: Volunteer) -> Volunteer:
     )
 
 
-def _load_request(pk: int) -> HelpRequest:
-    return HelpRequest.objects.select_related("category").prefetch_related("topics").get(pk=pk)
+def _lock_request(pk: int) -> HelpRequest:
+    """The request row, locked (only that row: ``of`` keeps the category unlocked), fresh."""
+    return (
+        HelpRequest.objects.select_for_update(of=("self",))
+        .select_related("category")
+        .prefetch_related("topics")
+        .get(pk=pk)
+    )
 
 
 def _reopen_request(help_request: HelpRequest, by: User | None, note: str) -> None:
@@ -119,9 +165,30 @@ def _reopen_request(help_request: HelpRequest, by: User | None, note: str) -> No
 
 
 def _sync(match: Match, locked: Match) -> Match:
-    for name in ("status", "agreed_time", "approved_at", "completed_at", "updated_at"):
+    for name in (
+        "status",
+        "agreed_time",
+        "agreed_minutes",
+        "approved_at",
+        "completed_at",
+        "updated_at",
+    ):
         setattr(match, name, getattr(locked, name))
     return locked
+
+
+# --- the service window -----------------------------------------------------------------------
+
+
+def check_service_window(start: datetime.datetime | None, minutes: int | None) -> None:
+    """Raise AgreedTimeError unless a start and a length are given and fit the service window."""
+    if start is None or minutes is None:
+        raise AgreedTimeError(
+            _("Enter the agreed date, time and length: a match is approved only with them.")
+        )
+    problem = service_window().problem(start, minutes)
+    if problem:
+        raise AgreedTimeError(problem)
 
 
 # --- the state machine -------------------------------------------------------------------------
@@ -134,6 +201,7 @@ def match_transition(
     by: User | None,
     note: str = "",
     agreed_time: datetime.datetime | None = None,
+    agreed_minutes: int | None = None,
 ) -> Match:
     """Move a match to another status, or raise MatchError if the lifecycle forbids it.
 
@@ -152,6 +220,8 @@ def match_transition(
         locked.status = target
         if agreed_time is not None:
             locked.agreed_time = agreed_time
+        if agreed_minutes is not None:
+            locked.agreed_minutes = agreed_minutes
         if target == MatchStatus.APPROVED:
             locked.approved_at = timezone.now()
         if target == MatchStatus.COMPLETED:
@@ -175,12 +245,14 @@ def match_accept(
 ) -> Match:
     """A volunteer takes a task from the board. Exactly one acceptance per request wins.
 
-    The partial unique constraint ``one_active_match_per_request`` decides the race: every
-    other acceptance gets TaskTakenError, never a server error.
+    The request row is locked (after the volunteer's) before its status is read, so a
+    cancellation in progress is waited for and then seen: a cancelled request never gets an
+    active match. The partial unique constraint ``one_active_match_per_request`` still guards
+    the insert; every losing acceptance gets TaskTakenError, never a server error.
     """
     with transaction.atomic():
         locked_volunteer = _lock_volunteer(volunteer)
-        task = _load_request(help_request.pk)
+        task = _lock_request(help_request.pk)
         if task.status != RequestStatus.MATCHING:
             raise MatchError(_("This task is no longer open."))
         if Decline.objects.filter(request=task, volunteer=locked_volunteer).exists():
@@ -198,9 +270,6 @@ def match_accept(
                 )
         except IntegrityError:
             raise TaskTakenError(_("Someone already took this task.")) from None
-        # The insert waited for any cancellation holding the request: look again.
-        if not HelpRequest.objects.filter(pk=task.pk, status=RequestStatus.MATCHING).exists():
-            raise MatchError(_("This task is no longer open."))
         MatchEvent.objects.create(
             match=match,
             from_status="",
@@ -230,7 +299,7 @@ def match_propose(
     _require_staff(by)
     with transaction.atomic():
         locked_volunteer = _lock_volunteer(volunteer)
-        task = _load_request(help_request.pk)
+        task = _lock_request(help_request.pk)
         if task.status != RequestStatus.MATCHING:
             raise MatchError(_("Only a request that is looking for a volunteer can be proposed."))
         _require_feasible(task, locked_volunteer)
@@ -255,8 +324,9 @@ def match_accept_proposal(
         raise MatchError(_("Only the volunteer it was proposed to can accept it."))
     with transaction.atomic():
         locked_volunteer = _lock_volunteer(match.volunteer)
+        task = _lock_request(match.request_id)
         if match.status == MatchStatus.PROPOSED:
-            _require_feasible(_load_request(match.request_id), locked_volunteer)
+            _require_feasible(task, locked_volunteer)
         match = match_transition(
             match=match, to=MatchStatus.ACCEPTED, by=by, agreed_time=agreed_time
         )
@@ -272,18 +342,44 @@ def match_approve(
     match: Match,
     by: User,
     agreed_time: datetime.datetime | None = None,
+    agreed_minutes: int | None = None,
     note: str = "",
 ) -> Match:
-    """Staff approve: the request is matched and both sides see each other's contact details."""
+    """Staff approve: the request is matched and both sides see each other's contact details.
+
+    Only with an agreed time inside the service window (reminders follow from it), and only if
+    the volunteer still passes the hard filters: the request may have changed since they
+    accepted. Both are checked under the volunteer and request locks, so an edit of the request
+    either happens before (and is seen) or waits and finds the request matched.
+    """
     _require_staff(by)
+    check_service_window(agreed_time, agreed_minutes)
     with transaction.atomic():
-        match = match_transition(
-            match=match, to=MatchStatus.APPROVED, by=by, note=note, agreed_time=agreed_time
-        )
-        try:
-            request_transition(
-                help_request=match.request, to=RequestStatus.MATCHED, by=by, note=note
+        volunteer = _lock_volunteer(match.volunteer)
+        task = _lock_request(match.request_id)
+        # Read under the request lock: an edit of the request has finished or has not begun.
+        match.refresh_from_db(fields=["status"])
+        if match.status == MatchStatus.RECONFIRM:
+            raise MatchError(
+                _(
+                    "Cannot approve: the resident changed the request, and the volunteer has not "
+                    "confirmed the new details yet."
+                )
             )
+        failed = _failed_filters(task, volunteer, holding=match)
+        if failed:
+            raise MatchError(APPROVAL_FILTER_MESSAGES[failed[0]])
+        match = match_transition(
+            match=match,
+            to=MatchStatus.APPROVED,
+            by=by,
+            note=note,
+            agreed_time=agreed_time,
+            agreed_minutes=agreed_minutes,
+        )
+        match.request = task
+        try:
+            request_transition(help_request=task, to=RequestStatus.MATCHED, by=by, note=note)
         except RequestError as error:
             raise MatchError(str(error)) from None
         announce("match_approved", match=match)
@@ -303,22 +399,126 @@ def match_reject(*, match: Match, by: User, reason: str) -> Match:
     return match
 
 
-def match_set_agreed_time(*, match: Match, by: User, agreed_time: datetime.datetime) -> Match:
+def match_set_agreed_time(
+    *, match: Match, by: User, agreed_time: datetime.datetime, agreed_minutes: int
+) -> Match:
+    """Staff move the agreed time of an approved match; both sides are told in their language,
+    and the reminders follow the new time (they are computed from it)."""
     _require_staff(by)
+    check_service_window(agreed_time, agreed_minutes)
     with transaction.atomic():
+        _lock_request(match.request_id)
         locked = Match.objects.select_for_update().get(pk=match.pk)
-        if locked.status not in ACTIVE_STATUSES:
-            raise MatchError(_("The time of a finished match cannot change."))
+        if locked.status != MatchStatus.APPROVED:
+            raise MatchError(_("Only the time of an approved match can be changed."))
+        if (locked.agreed_time, locked.agreed_minutes) == (agreed_time, agreed_minutes):
+            return _sync(match, locked)
         locked.agreed_time = agreed_time
-        locked.save(update_fields=["agreed_time", "updated_at"])
-        MatchEvent.objects.create(
+        locked.agreed_minutes = agreed_minutes
+        locked.save(update_fields=["agreed_time", "agreed_minutes", "updated_at"])
+        event = MatchEvent.objects.create(
             match=locked,
             from_status=locked.status,
             to_status=locked.status,
             by=by,
-            note=f"agreed time: {agreed_time.isoformat()}",
+            note=f"agreed time: {agreed_time.isoformat()}, {agreed_minutes} min",
         )
+        announce("agreed_time_changed", match=locked, change=event)
     return _sync(match, locked)
+
+
+# --- the request changed after a volunteer accepted --------------------------------------------
+
+
+def match_request_changed(
+    *, help_request: HelpRequest, by: User, changed: Iterable[str]
+) -> Match | None:
+    """The resident changed ``changed`` fields of a request that has a pending match.
+
+    Called by ``request_update`` inside its transaction, with the request row locked (so an
+    approval cannot slip between the edit and this check). Returns the match it moved, if any.
+
+    We chose “back to the volunteer” over “withdrawn” whenever the volunteer still fits: they
+    said yes to a task a minute ago and most edits (a time, a topic, a clearer description) do
+    not change their answer, so withdrawing would throw away a willing volunteer and send the
+    resident back to the queue. But their yes was to the old task, so staff may not approve it
+    until the volunteer has read the new details and confirmed (RECONFIRM). When the volunteer
+    no longer passes the hard filters, asking them is pointless: the match is withdrawn with the
+    failed filter as its reason, the volunteer is told why, and the request (still looking for
+    a volunteer) is ranked again by the edit. A proposal the volunteer has not answered yet
+    stays as it is if they still fit: they will read the new details when they answer.
+    """
+    changed = sorted(changed)
+    if not changed:
+        return None
+    with transaction.atomic():
+        pending = (
+            Match.objects.select_for_update(of=("self",))
+            .select_related("volunteer__user")
+            .filter(
+                request=help_request,
+                status__in=(MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.RECONFIRM),
+            )
+            .first()
+        )
+        if pending is None:
+            return None
+        task = (
+            HelpRequest.objects.select_related("category", "resident")
+            .prefetch_related("topics")
+            .get(pk=help_request.pk)
+        )
+        pending.request = task
+        volunteer = (
+            Volunteer.objects.prefetch_related("categories", "topics")
+            .select_related("user")
+            .get(pk=pending.volunteer_id)
+        )
+        failed = _failed_filters(task, volunteer, holding=pending)
+        if failed:
+            with translation.override(settings.LANGUAGE_CODE):  # the audit trail is for staff
+                note = str(APPROVAL_FILTER_MESSAGES[failed[0]])
+            match = match_transition(match=pending, to=MatchStatus.WITHDRAWN, by=by, note=note)
+            announce("match_no_longer_fits", match=match, reason=FILTER_MESSAGES[failed[0]])
+            return match
+        if pending.status == MatchStatus.PROPOSED:
+            return None
+        note = "request changed: " + ", ".join(changed)
+        if pending.status == MatchStatus.RECONFIRM:  # changed again before they answered
+            event = MatchEvent.objects.create(
+                match=pending,
+                from_status=pending.status,
+                to_status=pending.status,
+                by=by,
+                note=note,
+            )
+            match = pending
+        else:
+            match = match_transition(match=pending, to=MatchStatus.RECONFIRM, by=by, note=note)
+            event = match.events.order_by("-pk")[0]
+        announce("match_reconfirm", match=match, change=event, changed=changed)
+    return match
+
+
+def match_reconfirm(*, match: Match, by: User) -> Match:
+    """The volunteer read the changed request and still says yes: it waits for staff again."""
+    if match.volunteer.user_id != by.pk:
+        raise MatchError(_("Only the volunteer of this match can confirm it."))
+    with transaction.atomic():
+        volunteer = _lock_volunteer(match.volunteer)
+        task = _lock_request(match.request_id)
+        # Read under the request lock: a further edit may have withdrawn it meanwhile.
+        match.refresh_from_db(fields=["status"])
+        if match.status != MatchStatus.RECONFIRM:
+            raise MatchError(_("This match is not waiting for your confirmation."))
+        failed = _failed_filters(task, volunteer, holding=match)
+        if failed:
+            raise MatchError(FILTER_MESSAGES[failed[0]])
+        match = match_transition(match=match, to=MatchStatus.ACCEPTED, by=by, note="reconfirmed")
+        match.request = task
+        event = match.events.order_by("-pk")[0]
+        announce("volunteer_reconfirmed", match=match, change=event)
+    return match
 
 
 # --- the two sides -----------------------------------------------------------------------------
@@ -611,3 +811,26 @@ def ofp_complete(*, pair: OFPPair, by: User, note: str = "") -> OFPPair:
     if not by.is_staff:
         raise OFPError(_("Only staff can do this."))
     return ofp_transition(pair=pair, to=OFPStatus.COMPLETED, by=by, note=note)
+
+
+# --- staff review of unsafe flags ----------------------------------------------------------------
+
+
+def feedback_mark_reviewed(*, feedback: Feedback, by: User, note: str) -> Feedback:
+    """Staff looked into an unsafe flag: who, when and what they did. Marking it again updates
+    the note and the time (a second look is worth recording too)."""
+    _require_staff(by)
+    note = clean_text(note)
+    if not note:
+        raise MatchError(_("Say what you checked or did."))
+    with transaction.atomic():
+        locked = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        if not locked.unsafe:
+            raise MatchError(_("Only feedback flagged unsafe needs a review."))
+        locked.reviewed_at = timezone.now()
+        locked.reviewed_by = by
+        locked.review_note = note[:500]
+        locked.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+    feedback.reviewed_at, feedback.reviewed_by = locked.reviewed_at, by
+    feedback.review_note = locked.review_note
+    return locked

@@ -12,6 +12,7 @@ urlpatterns = [
     path("board/<int:pk>/decline/", views.task_decline_view, name="decline"),
     path("<int:pk>/", views.match_detail, name="detail"),
     path("<int:pk>/accept/", views.match_accept_proposal_view, name="accept_proposal"),
+    path("<int:pk>/reconfirm/", views.match_reconfirm_view, name="reconfirm"),
     path("<int:pk>/withdraw/", views.match_withdraw_view, name="withdraw"),
     path("<int:pk>/phone/", views.match_phone, name="phone"),
     path("<int:pk>/feedback/", views.match_feedback, name="feedback"),

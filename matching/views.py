@@ -40,6 +40,7 @@ from .services import (
     match_accept,
     match_accept_proposal,
     match_confirm_completion,
+    match_reconfirm,
     match_set_resident_phone,
     match_withdraw,
     ofp_checkin_answer,
@@ -199,6 +200,22 @@ def match_accept_proposal_view(request: HttpRequest, pk: int) -> HttpResponse:
     match = get_match_for_user(request.user, pk)  # type: ignore[arg-type]
     try:
         match_accept_proposal(match=match, by=request.user)  # type: ignore[arg-type]
+    except MatchError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you! Our staff will now approve the match."))
+    return redirect(match)
+
+
+@login_required
+@require_POST
+def match_reconfirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The volunteer still says yes after the resident changed the request."""
+    match = get_match_for_user(request.user, pk)  # type: ignore[arg-type]
+    if match.role_of(request.user) != Role.VOLUNTEER:
+        raise Http404
+    try:
+        match_reconfirm(match=match, by=request.user)  # type: ignore[arg-type]
     except MatchError as error:
         messages.error(request, str(error))
     else:

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from otonari.work_queue import WorkQueueFilter
+
 from .models import Notification
 from .services import notification_resend
 
@@ -17,7 +19,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = (
         "id",
         "event",
-        "recipient__email",
+        "recipient_email",
         "language",
         "channel",
         "status",
@@ -27,7 +29,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "sent_at",
         "read_at",
     )
-    list_filter = ("status", "event", "language", "channel", "created_at")
+    list_filter = ("status", WorkQueueFilter, "event", "language", "channel", "created_at")
     search_fields = ("recipient__email", "key")
     list_select_related = ("recipient",)
     date_hierarchy = "created_at"
@@ -55,6 +57,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description=_("recipient's email"), ordering="recipient__email")
+    def recipient_email(self, obj: Notification) -> str:
+        return obj.recipient.email
 
     @admin.action(description=_("Send the failed emails again"), permissions=["change"])
     def resend(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:

@@ -79,6 +79,24 @@ EVENTS: dict[str, Event] = {
             ("role", "title"),
         ),
         Event(
+            "match_reconfirm",
+            _("Request changed: please confirm"),
+            "the volunteer of a pending match",
+            ("title", "changes"),
+        ),
+        Event(
+            "match_no_longer_fits",
+            _("Request changed: match withdrawn"),
+            "the volunteer of a pending match",
+            ("title", "reason"),
+        ),
+        Event(
+            "agreed_time_changed",
+            _("Agreed time changed"),
+            "resident and volunteer",
+            ("role", "title", "other_name", "agreed_time", "length"),
+        ),
+        Event(
             "reminder_day_before",
             _("Reminder for tomorrow"),
             "resident and volunteer",

@@ -103,6 +103,12 @@ class Notification(models.Model):
                 condition=Q(read_at__isnull=True),
                 name="notification_unread_idx",
             ),
+            # The staff work queue: the few emails that failed, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="failed"),
+                name="notification_failed_idx",
+            ),
             # The sweep and the digest: the few rows whose email is not done yet.
             models.Index(
                 fields=["channel", "created_at"],

@@ -3,7 +3,9 @@
 The row is the outbox. `notify` writes it inside the caller's transaction and enqueues the email
 task only after commit; if the broker is down the row simply stays pending and the beat sweep
 (`notifications_sweep`) sends it later. Delivery claims the row with a conditional UPDATE, so a
-duplicate message, a retry or a second worker never sends the same email twice.
+duplicate message, a retry or a second worker never sends the same email twice; the claim is a
+lease that the sending worker renews: the email of a worker killed mid-send is tried again
+about a minute later.
 """
 
 from __future__ import annotations
@@ -28,18 +30,21 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language_from_path
 
 from accounts.models import User
+from otonari.leases import Heartbeat, task_lease
 from otonari.queue import publish
 
 from .events import DIGEST_TEMPLATE_DIR, EVENTS, Event
 from .models import Channel, Notification, Status
+from .selectors import staff_who_may
 
 logger = logging.getLogger(__name__)
 
 # Tunables; each can be overridden in settings under the same name prefixed NOTIFICATIONS_.
 DEFAULTS: dict[str, Any] = {
     "MAX_ATTEMPTS": 5,
-    # A claim older than this is a worker that died mid-send (well above EMAIL_TIMEOUT).
-    "CLAIM_TIMEOUT": datetime.timedelta(minutes=10),
+    # A claim not renewed for this long is a worker that died mid-send: None means the shared
+    # lease of outbox tasks (settings.TASK_LEASE_SECONDS; a live send renews it, otonari/leases.py).
+    "CLAIM_TIMEOUT": None,
     # Pending rows this old were not (or no longer) queued: the sweep enqueues them again.
     "SWEEP_AFTER": datetime.timedelta(minutes=1),
     "SWEEP_BATCH": 500,
@@ -57,6 +62,10 @@ CLOCK_SLACK = datetime.timedelta(seconds=5)
 
 def _setting(name: str) -> Any:
     return getattr(settings, f"NOTIFICATIONS_{name}", DEFAULTS[name])
+
+
+def _claim_timeout() -> datetime.timedelta:
+    return _setting("CLAIM_TIMEOUT") or task_lease()
 
 
 class NotificationError(Exception):
@@ -202,13 +211,18 @@ def notify(
 
 
 def notify_staff(
-    *, event: str, key: str, context: Mapping[str, Any], link: str | None = None
+    *,
+    perm: str,
+    event: str,
+    key: str,
+    context: Mapping[str, Any],
+    link: str | None = None,
 ) -> list[Notification]:
-    """`notify` every active staff member (safety_flag, volunteer_accepted)."""
-    staff = User.objects.filter(is_staff=True, is_active=True).order_by("pk")
+    """`notify` the active staff who hold `perm`, the permission to act on what the event is
+    about (``"matching.approve_match"`` for volunteer_accepted), and nobody else."""
     return [
         notify(event=event, recipient=member, key=key, context=context, link=link)
-        for member in staff
+        for member in staff_who_may(perm)
     ]
 
 
@@ -249,7 +263,7 @@ def _error_text(error: BaseException) -> str:
 
 def _claimable(now: datetime.datetime) -> Q:
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + CLOCK_SLACK)
-    stale = Q(status=Status.SENDING, claimed_at__lt=now - _setting("CLAIM_TIMEOUT"))
+    stale = Q(status=Status.SENDING, claimed_at__lt=now - _claim_timeout())
     return (Q(status=Status.PENDING) & due) | stale
 
 
@@ -280,26 +294,32 @@ def notification_deliver(*, notification_id: int) -> str:
     )
     if not claimed:
         return "skipped"  # already sent, being sent, failed, not due yet, or gone
-    notification = (
-        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    )
-    if notification is None:
-        return "skipped"
-    ours = Notification.objects.filter(pk=notification_id, status=Status.SENDING, claimed_at=now)
-    message = _message(
-        subject=notification.subject,
-        text=notification.body_text,
-        html=notification.body_html,
-        to=notification.recipient.email,
-        language=notification.language,
+    # The claim is a lease renewed while this run works; the outcome is written only while this
+    # run holds it (a run that stalled past it and was replaced writes nothing).
+    lease = Heartbeat(
+        Notification.objects.filter(pk=notification_id, status=Status.SENDING), token=now
     )
     try:
-        message.send()
+        with lease:
+            found = (
+                Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+            )
+            if found is None:
+                return "skipped"
+            notification = found
+            _message(
+                subject=notification.subject,
+                text=notification.body_text,
+                html=notification.body_html,
+                to=notification.recipient.email,
+                language=notification.language,
+            ).send()
     except smtplib.SMTPRecipientsRefused:
         # Permanent, and its text would repeat the address: keep only the name.
-        ours.update(status=Status.FAILED, last_error="SMTPRecipientsRefused")
+        lease.ours().update(status=Status.FAILED, last_error="SMTPRecipientsRefused")
         return "failed"
     except TRANSIENT_EMAIL_ERRORS as error:
+        ours = lease.ours()
         if notification.attempts >= _setting("MAX_ATTEMPTS"):
             ours.update(status=Status.FAILED, last_error=_error_text(error))
             logger.warning(
@@ -313,7 +333,10 @@ def notification_deliver(*, notification_id: int) -> str:
             last_error=_error_text(error),
         )
         raise DeliveryDeferred(countdown) from error
-    ours.update(status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error="")
+    if not lease.ours().update(
+        status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
+    ):
+        logger.warning("Notification %s was sent after its claim was taken over.", notification_id)
     return "sent"
 
 
@@ -338,27 +361,33 @@ class SweepResult:
 
 
 def notifications_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
-    """Beat, every minute: recover stale claims and re-enqueue pending emails nobody queued."""
+    """Beat, every OUTBOX_SWEEP_SECONDS: recover claims whose worker died (their lease ran out)
+    and re-enqueue pending emails nobody queued."""
     now = now or timezone.now()
     max_attempts = _setting("MAX_ATTEMPTS")
     stale = Notification.objects.filter(
-        channel=Channel.EMAIL, status=Status.SENDING, claimed_at__lt=now - _setting("CLAIM_TIMEOUT")
+        channel=Channel.EMAIL, status=Status.SENDING, claimed_at__lt=now - _claim_timeout()
     )
     failed = stale.filter(attempts__gte=max_attempts).update(
         status=Status.FAILED, last_error="Gave up: the last try stopped while sending."
     )
-    released = stale.filter(attempts__lt=max_attempts).update(
-        status=Status.PENDING, next_attempt_at=None
+    # Released rows are queued at once: their message went with the dead worker.
+    released_ids = list(
+        stale.filter(attempts__lt=max_attempts).values_list("pk", flat=True)[
+            : _setting("SWEEP_BATCH")
+        ]
     )
+    released = stale.filter(pk__in=released_ids).update(status=Status.PENDING, next_attempt_at=None)
 
     cutoff = now - _setting("SWEEP_AFTER")
-    due_ids = list(
+    waiting_ids = list(
         Notification.objects.filter(channel=Channel.EMAIL, status=Status.PENDING)
         .alias(due_since=Coalesce("next_attempt_at", "created_at"))
         .filter(due_since__lt=cutoff)
         .order_by("created_at")
         .values_list("pk", flat=True)[: _setting("SWEEP_BATCH")]
     )
+    due_ids = list(dict.fromkeys([*released_ids, *waiting_ids]))
     enqueued = 0
     for pk in due_ids:
         # Marking it queued now keeps the next sweeps from piling up copies while it waits.
@@ -393,10 +422,13 @@ def digest_send(*, recipient_id: int, now: datetime.datetime) -> bool:
     )
     if not claimed:
         return False
-    ours = Notification.objects.filter(
-        recipient_id=recipient_id, channel=Channel.DIGEST, status=Status.SENDING, claimed_at=now
+    lease = Heartbeat(
+        Notification.objects.filter(
+            recipient_id=recipient_id, channel=Channel.DIGEST, status=Status.SENDING
+        ),
+        token=now,
     )
-    items = list(ours.order_by("created_at", "id"))
+    items = list(lease.ours().order_by("created_at", "id"))
     recipient = User.objects.get(pk=recipient_id)
     language = _language_of(recipient)
     with translation.override(language):
@@ -418,13 +450,14 @@ def digest_send(*, recipient_id: int, now: datetime.datetime) -> bool:
         language=language,
     )
     try:
-        message.send()
+        with lease:
+            message.send()
     except TRANSIENT_EMAIL_ERRORS as error:
         # Back in the queue for the next digest run; rows never fail out of a digest.
-        ours.update(status=Status.PENDING, last_error=_error_text(error))
+        lease.ours().update(status=Status.PENDING, last_error=_error_text(error))
         logger.warning("Digest for user %s not sent (%s).", recipient_id, type(error).__name__)
         return False
-    ours.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+    lease.ours().update(status=Status.SENT, sent_at=timezone.now(), last_error="")
     return True
 
 

@@ -18,7 +18,7 @@ def send_notification(self, notification_id: int) -> str:  # noqa: ANN001
 
 @shared_task(ignore_result=True)
 def sweep_notifications() -> dict[str, int]:
-    """Beat, every minute: nothing pending is forgotten, no stalled send stays stuck."""
+    """Beat, every OUTBOX_SWEEP_SECONDS: nothing pending is forgotten, no stalled send stays stuck."""
     result = services.notifications_sweep()
     return {"released": result.released, "failed": result.failed, "enqueued": result.enqueued}
 

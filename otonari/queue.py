@@ -1,7 +1,9 @@
-"""Publishing Celery tasks so that a broker outage loses nothing.
+"""Publishing Celery tasks so that a broker outage loses nothing and fails no page.
 
-Callers keep the pending work in the database (an outbox row); publishing is only a nudge. When
-the broker is down the error is logged without personal data and a periodic sweep re-publishes.
+Callers keep the pending work in the database (an outbox row); publishing is only a nudge, made
+after the write has committed. So a failure to publish is never the caller's error: it is logged
+(the task name and primary keys only, never personal data) and a periodic sweep re-publishes.
+How long a publish may wait is set by the broker timeouts in settings (a fraction of a second).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ BROKER_ERRORS: tuple[type[BaseException], ...] = (
 
 
 def publish(task: Any, *args: int) -> bool:
-    """``task.delay(*args)``; False (and a log line naming only the task) if the broker is down."""
+    """``task.delay(*args)``; False (and a log line naming only the task) if it was not queued."""
     try:
         task.delay(*args)
     except BROKER_ERRORS as error:
@@ -32,6 +34,13 @@ def publish(task: Any, *args: int) -> bool:
             task.name,
             args,
             type(error).__name__,
+        )
+        return False
+    except Exception:
+        # Anything else (a result backend, a serializer) is a bug to fix, but the write it follows
+        # has committed: log it with its traceback (the arguments are primary keys), carry on.
+        logger.exception(
+            "%s%r not queued, the sweep will retry: unexpected error.", task.name, args
         )
         return False
     return True

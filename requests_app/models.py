@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from otonari.audit import StatusAudit, status_fields
+
 from .choices import PREFECTURE_CHOICES, Availability, Mode
 
 if TYPE_CHECKING:
@@ -150,7 +152,7 @@ class HelpRequest(models.Model):
         return [str(labels.get(code, code)) for code in self.availability]
 
 
-class StatusChange(models.Model):
+class StatusChange(StatusAudit):
     """Audit record of one status move: who, when, from what to what."""
 
     request = models.ForeignKey(
@@ -159,28 +161,14 @@ class StatusChange(models.Model):
         related_name="status_changes",
         verbose_name=_("request"),
     )
-    from_status = models.CharField(
-        _("from"), max_length=20, choices=RequestStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=20, choices=RequestStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_status, to_status = status_fields(RequestStatus.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
-    class Meta:
-        ordering = ("at", "id")
+    class Meta(StatusAudit.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
+        # The staff dashboard counts moves to a status within a period.
+        indexes = [models.Index(fields=["to_status", "at"], name="statuschange_to_status_at_idx")]
 
 
 # The lifecycle, in one place. A volunteer withdrawing sends a matched request back to matching.

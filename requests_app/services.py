@@ -74,15 +74,52 @@ def request_create(*, resident: User, data: RequestData) -> HelpRequest:
     return help_request
 
 
+# What a volunteer agreed to when they accepted: a change to any of these after acceptance sends
+# the match back to them (matching.services.match_request_changed). The first five feed the hard
+# filters; the rest change the task itself. Saving the form unchanged changes nothing.
+MATERIAL_FIELDS = (
+    "category",
+    "languages",
+    "prefecture",
+    "mode",
+    "availability",
+    "topics",
+    "municipality",
+    "preferred_dates",
+    "title",
+    "description",
+)
+
+
+def _material(help_request: HelpRequest) -> dict[str, object]:
+    values: dict[str, object] = {
+        name: getattr(help_request, name) for name in MATERIAL_FIELDS if name != "topics"
+    }
+    values["category"] = help_request.category_id
+    values["topics"] = sorted(help_request.topics.values_list("pk", flat=True))
+    return values
+
+
 def request_update(*, help_request: HelpRequest, by: User, data: RequestData) -> HelpRequest:
+    """The resident (or staff) edit an open request. If a volunteer has already said yes, a
+    material change goes back to them, or withdraws the match when they no longer fit."""
+    # Imported here: matching depends on requests, not the other way round.
+    from matching.services import match_request_changed
+
     with transaction.atomic():
+        # Only the request row: the lock order (volunteer, request, match) allows no volunteer
+        # lock after it, and the re-check below needs none (an approval holds this row too).
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
         if not locked.is_editable:
             raise RequestError(_("This request can no longer be changed."))
+        before = _material(locked)
         _apply(locked, data)
         locked.full_clean(exclude=["resident", "category"])
         locked.save()
         locked.topics.set(data.topics)
+        after = _material(locked)
+        changed = [name for name in MATERIAL_FIELDS if before[name] != after[name]]
+        match_request_changed(help_request=locked, by=by, changed=changed)
         ranking_schedule(request_id=locked.pk)
     return locked
 

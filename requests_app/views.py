@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -11,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import CancelForm, HelpRequestForm
-from .models import Category
 from .selectors import categories_with_topics, get_request_for_user, requests_for_resident
 from .services import RequestError, request_cancel, request_create, request_update
 
@@ -114,7 +114,11 @@ def request_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 def topics_partial(request: HttpRequest) -> HttpResponse:
     """The topic checkboxes and hints of one category (htmx swaps them in when a category is picked)."""
     form = HelpRequestForm(request.GET or None)
-    category = Category.objects.filter(pk=request.GET.get("category") or 0).first()
+    try:
+        # The form's own field parses the id: a malformed or unknown one is no category.
+        category = form.fields["category"].clean(request.GET.get("category"))
+    except ValidationError:
+        category = None
     selected = {str(pk) for pk in request.GET.getlist("topics")}
     return TemplateResponse(
         request,

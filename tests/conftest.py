@@ -106,6 +106,30 @@ def _fresh_state() -> None:
     translation.activate("ja")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_includes_the_second_factor():  # noqa: ANN202
+    """`Client.force_login` skips every sign-in step; for staff that includes the second factor
+    (accounts/middleware.py), so their session is marked as having passed it. The sign-in itself,
+    code and all, is tested through the real pages in tests/accounts/. Patched once for the
+    session, apart from each test's own `monkeypatch` (whose `undo()` must not remove it)."""
+    from django.test import Client
+
+    from accounts.mfa import mark_session_mfa, mfa_required
+
+    force_login = Client.force_login
+
+    def force_login_with_mfa(self: Client, user, backend=None) -> None:  # noqa: ANN001
+        force_login(self, user, backend)
+        if mfa_required(user):
+            session = self.session
+            mark_session_mfa(session, user)
+            session.save()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", force_login_with_mfa)
+        yield
+
+
 @pytest.fixture
 def alice(db):  # noqa: ANN001, ANN201
     """A resident who writes in Nepali."""

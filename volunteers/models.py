@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from otonari.audit import StatusAudit, status_fields
 from requests_app.choices import LANGUAGE_CHOICES, PREFECTURE_CHOICES, Availability, Mode
 from requests_app.models import Category, Topic
 
@@ -142,7 +143,7 @@ class Volunteer(models.Model):
         return [str(labels.get(code, code)) for code in self.availability]
 
 
-class VolunteerStatusChange(models.Model):
+class VolunteerStatusChange(StatusAudit):
     """Audit record of one status move: who, when, from what to what, and why."""
 
     volunteer = models.ForeignKey(
@@ -151,25 +152,8 @@ class VolunteerStatusChange(models.Model):
         related_name="status_changes",
         verbose_name=_("volunteer"),
     )
-    from_status = models.CharField(
-        _("from"), max_length=20, choices=VolunteerStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=20, choices=VolunteerStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    from_status, to_status = status_fields(VolunteerStatus.choices)
 
-    class Meta:
-        ordering = ("at", "id")
+    class Meta(StatusAudit.Meta):
         verbose_name = _("volunteer status change")
         verbose_name_plural = _("volunteer status changes")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"

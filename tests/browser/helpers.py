@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
+from tests.accounts.helpers import totp_code
 from tests.factories import PASSWORD
 
 
@@ -31,20 +32,27 @@ def log_in(journey, page: Page, base: str, email: str, *, next_url: str, who: st
     expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
 
 
-def admin_log_in(journey, page: Page, base: str, email: str, *, next_url: str) -> None:  # noqa: ANN001
-    """Log in on Django admin's own login page, in Japanese, and land on ``next_url``."""
+def admin_log_in(journey, page: Page, base: str, email: str, *, secret: str, next_url: str) -> None:  # noqa: ANN001
+    """Open the admin page ``next_url`` signed out: our login page (the admin has none of its
+    own), then the code from the authenticator app whose ``secret`` staff set up, and land on
+    ``next_url``."""
     page.goto(f"{base}{next_url}")
     with journey.as_(page), journey.step("staff log in to the admin"):
-        expect(page).to_have_url(re.compile(r"/ja/admin/login/"))
-        page.fill("input[name=username]", email)
+        expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+        page.fill("input[name=login]", email)
         page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit]").click()
+    page.locator("main form button[type=submit]").first.click()
+    with journey.as_(page), journey.step("staff enter the code from their app"):
+        expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+        page.fill("input[name=code]", totp_code(secret))
+    page.locator("main form button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
 
 
 def sign_in(page: Page, base: str, user) -> None:  # noqa: ANN001
     """Start ``page``'s browser context already logged in as ``user``, for a journey whose login
-    page another journey already walks through."""
+    page another journey already walks through (staff: second factor included, see
+    tests/conftest.py; the staff journeys walk through it)."""
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]

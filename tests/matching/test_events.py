@@ -21,6 +21,7 @@ from matching.services import (
 from notifications.models import Notification
 from requests_app.services import request_cancel
 from tests.factories import make_user
+from tests.matching.helpers import approval
 from tests.volunteers.factories import make_match, make_open_request, make_volunteer
 from volunteers.models import VolunteerStatus
 from volunteers.services import volunteer_approve, volunteer_reject
@@ -49,7 +50,7 @@ def test_approval_tells_both_sides_how_to_reach_each_other_in_their_language(
     from requests_app.models import HelpRequest, RequestStatus
 
     HelpRequest.objects.filter(pk=match.request_id).update(status=RequestStatus.MATCHING)
-    match_approve(match=match, by=carol)
+    match_approve(match=match, by=carol, **approval())
     resident_notice = Notification.objects.get(event="match_approved", recipient=alice)
     volunteer_notice = Notification.objects.get(event="match_approved", recipient=bob.user)
     assert (

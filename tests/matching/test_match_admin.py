@@ -9,9 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matching.models import Match, MatchStatus
+from matching.ranking_services import ranking_run
 from matching.services import FeedbackData, match_confirm_completion
 from requests_app.models import RequestStatus
 from tests.factories import make_user
+from tests.matching.helpers import service_time
 from tests.volunteers.factories import make_match, make_open_request, make_volunteer
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.django_db
 def test_the_request_page_shows_candidates_with_reasons(client, alice, bob, carol) -> None:  # noqa: ANN001
     unfit = make_volunteer(email="far@example.com", prefecture="Osaka", municipality="Kita")
     task = make_open_request(alice)
+    ranking_run(request_id=task.pk)  # the worker's job: the admin page only reads what it stored
     client.force_login(carol)
     response = client.get(
         reverse("admin:requests_app_helprequest_change", args=[task.pk]), HTTP_ACCEPT_LANGUAGE="en"
@@ -55,19 +58,24 @@ def test_staff_propose_to_a_volunteer(client, alice, bob, carol) -> None:  # noq
     assert LogEntry.objects.filter(object_id=str(match.pk)).exists()
 
 
-def test_approve_from_the_changelist(client, alice, bob, carol) -> None:  # noqa: ANN001
-    match = make_match(alice, bob)
+def test_the_changelist_links_each_waiting_match_to_its_approve_page(
+    client, alice, bob, carol
+) -> None:  # noqa: ANN001
+    """No bulk approval: every approval needs its own agreed time."""
+    waiting = make_match(alice, bob)
+    approved = make_match(alice, bob, status=MatchStatus.APPROVED, title="Already approved")
     client.force_login(carol)
-    response = client.post(
+    response = client.get(reverse("admin:matching_match_changelist"))
+    html = response.content.decode()
+    assert reverse("admin:matching_match_approve", args=[waiting.pk]) in html
+    assert reverse("admin:matching_match_approve", args=[approved.pk]) not in html
+    assert "approve_selected" not in html
+    client.post(
         reverse("admin:matching_match_changelist"),
-        {"action": "approve_selected", "_selected_action": [match.pk]},
+        {"action": "approve_selected", "_selected_action": [waiting.pk]},
     )
-    assert response.status_code == 302
-    match.refresh_from_db()
-    assert match.status == MatchStatus.APPROVED
-    assert match.request.status == RequestStatus.MATCHED
-    assert match.events.last().by == carol
-    assert LogEntry.objects.filter(object_id=str(match.pk)).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == MatchStatus.ACCEPTED
 
 
 def test_approve_from_the_change_page(client, alice, bob, carol) -> None:  # noqa: ANN001
@@ -77,15 +85,24 @@ def test_approve_from_the_change_page(client, alice, bob, carol) -> None:  # noq
     approve_url = reverse("admin:matching_match_approve", args=[match.pk])
     assert approve_url in page
     assert client.get(approve_url).status_code == 200
-    response = client.post(approve_url, {"agreed_time": "2099-01-01T10:00", "note": ""})
+    when = service_time()
+    response = client.post(
+        approve_url, {"agreed_time": "2099-01-01T10:00", "agreed_minutes": "60", "note": ""}
+    )
     assert response.status_code == 200  # too far ahead: nothing saved
     match.refresh_from_db()
     assert match.status == MatchStatus.ACCEPTED
-    response = client.post(approve_url, {"agreed_time": "", "note": "Called both"})
+    response = client.post(
+        approve_url,
+        {"agreed_time": when.strftime("%Y-%m-%dT%H:%M"), "agreed_minutes": "90", "note": "Called"},
+    )
     assert response.status_code == 302
     match.refresh_from_db()
     assert match.status == MatchStatus.APPROVED
-    assert match.events.last().note == "Called both"
+    assert (match.agreed_time, match.agreed_minutes) == (when, 90)
+    assert match.request.status == RequestStatus.MATCHED
+    assert match.events.last().note == "Called"
+    assert LogEntry.objects.filter(object_id=str(match.pk)).exists()
 
 
 def test_reject_from_the_change_page_needs_a_reason(client, alice, bob, carol) -> None:  # noqa: ANN001
@@ -125,10 +142,12 @@ def test_staff_without_the_permission_cannot_approve(client, alice, bob) -> None
     match = make_match(alice, bob)
     client.force_login(clerk)
     assert client.get(reverse("admin:matching_match_approve", args=[match.pk])).status_code == 403
-    client.post(
-        reverse("admin:matching_match_changelist"),
-        {"action": "approve_selected", "_selected_action": [match.pk]},
+    response = client.post(
+        reverse("admin:matching_match_approve", args=[match.pk]),
+        {"agreed_time": service_time().strftime("%Y-%m-%dT%H:%M"), "agreed_minutes": "60"},
     )
+    assert response.status_code == 403
+    assert client.get(reverse("admin:matching_match_time", args=[match.pk])).status_code == 403
     match.refresh_from_db()
     assert match.status == MatchStatus.ACCEPTED
 

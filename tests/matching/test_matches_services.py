@@ -31,6 +31,7 @@ from matching.services import (
 )
 from requests_app.models import RequestStatus
 from requests_app.services import request_cancel
+from tests.matching.helpers import approval, service_time
 from tests.volunteers.factories import make_match, make_open_request, make_volunteer
 from volunteers.models import VolunteerStatus
 
@@ -141,11 +142,11 @@ def test_an_unfit_task_cannot_be_accepted(alice, bob) -> None:  # noqa: ANN001
 
 def test_approval_matches_the_request(alice, bob, carol) -> None:  # noqa: ANN001
     match = make_match(alice, bob)
-    when = timezone.now() + datetime.timedelta(days=2)
-    match_approve(match=match, by=carol, agreed_time=when)
+    when = service_time(days=2, hour=14)
+    match_approve(match=match, by=carol, agreed_time=when, agreed_minutes=90)
     match.refresh_from_db()
     assert match.status == MatchStatus.APPROVED
-    assert match.agreed_time == when
+    assert (match.agreed_time, match.agreed_minutes) == (when, 90)
     assert match.approved_at is not None
     assert match.request.status == RequestStatus.MATCHED
     assert match.request.status_changes.last().by == carol
@@ -170,7 +171,7 @@ def test_rejecting_keeps_the_request_on_the_board(alice, bob, carol) -> None:  #
 
 def test_rejecting_an_approved_match_puts_the_request_back(alice, bob, carol) -> None:  # noqa: ANN001
     match = make_match(alice, bob)
-    match_approve(match=match, by=carol)
+    match_approve(match=match, by=carol, **approval())
     match_reject(match=match, by=carol, reason="Safety concern")
     match.request.refresh_from_db()
     assert match.request.status == RequestStatus.MATCHING
@@ -215,7 +216,7 @@ def test_staff_cannot_propose_to_an_unfit_volunteer(alice, carol) -> None:  # no
 
 def test_withdrawing_before_the_help_reopens_the_request(alice, bob, carol) -> None:  # noqa: ANN001
     match = make_match(alice, bob)
-    match_approve(match=match, by=carol)
+    match_approve(match=match, by=carol, **approval())
     match_withdraw(match=match, by=bob.user, reason="I am ill")
     match.refresh_from_db()
     assert match.status == MatchStatus.WITHDRAWN
@@ -232,7 +233,7 @@ def test_others_cannot_withdraw(alice, bob, mallory) -> None:  # noqa: ANN001
 
 def test_cancelling_the_request_cancels_its_match(alice, bob, carol) -> None:  # noqa: ANN001
     match = make_match(alice, bob)
-    match_approve(match=match, by=carol)
+    match_approve(match=match, by=carol, **approval())
     request_cancel(help_request=match.request, by=alice, note="Solved it myself")
     match.refresh_from_db()
     assert match.status == MatchStatus.CANCELLED
@@ -252,7 +253,7 @@ def test_the_resident_adds_a_phone_after_approval(alice, bob, carol, mallory) ->
     match = make_match(alice, bob)
     with pytest.raises(MatchError):
         match_set_resident_phone(match=match, by=alice, phone="070-1234-5678")
-    match_approve(match=match, by=carol)
+    match_approve(match=match, by=carol, **approval())
     with pytest.raises(MatchError):
         match_set_resident_phone(match=match, by=mallory, phone="070-1234-5678")
     match_set_resident_phone(match=match, by=alice, phone="070-1234-5678")

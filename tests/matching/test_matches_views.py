@@ -8,6 +8,7 @@ from django.urls import reverse
 from matching.models import Feedback, Match, MatchStatus
 from matching.services import match_approve
 from requests_app.models import RequestStatus
+from tests.matching.helpers import approval
 from tests.volunteers.factories import LAYOUT_QUERIES, make_match, make_volunteer
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_before_approval_the_resident_sees_no_match(client, alice, bob) -> None:
 
 def test_after_approval_both_see_each_other(client, alice, bob, carol) -> None:  # noqa: ANN001
     match = make_match(alice, bob)
-    match_approve(match=match, by=carol)
+    match_approve(match=match, by=carol, **approval())
     client.force_login(bob.user)
     seen_by_volunteer = _contact_details(client.get(match.get_absolute_url()).content.decode())
     assert seen_by_volunteer["resident name"] and seen_by_volunteer["resident email"]
@@ -65,7 +66,7 @@ def test_after_approval_both_see_each_other(client, alice, bob, carol) -> None: 
 
 def test_the_resident_adds_a_phone_the_volunteer_then_sees(client, alice, bob, carol) -> None:  # noqa: ANN001
     match = make_match(alice, bob)
-    match_approve(match=match, by=carol)
+    match_approve(match=match, by=carol, **approval())
     client.force_login(alice)
     bad = client.post(reverse("matching:phone", args=[match.pk]), {"phone": "call me maybe"})
     assert bad.status_code == 400
@@ -85,7 +86,7 @@ def test_the_volunteer_cannot_set_the_resident_phone(client, alice, bob) -> None
 
 def test_after_withdrawal_contacts_are_hidden_again(client, alice, bob, carol) -> None:  # noqa: ANN001
     match = make_match(alice, bob)
-    match_approve(match=match, by=carol)
+    match_approve(match=match, by=carol, **approval())
     client.force_login(bob.user)
     assert client.get(reverse("matching:withdraw", args=[match.pk])).status_code == 200
     response = client.post(reverse("matching:withdraw", args=[match.pk]), {"reason": "Ill"})

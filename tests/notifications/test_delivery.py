@@ -70,6 +70,7 @@ def test_a_row_another_worker_is_sending_is_left_alone(notification) -> None:  #
     assert mail.outbox == []
 
 
+@pytest.mark.django_db
 def test_a_missing_row_is_skipped() -> None:
     assert notification_deliver(notification_id=999_999) == "skipped"
 

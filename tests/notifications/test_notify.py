@@ -114,15 +114,20 @@ def test_notify_rejects_unknown_events_and_missing_context(bob) -> None:  # noqa
     assert not Notification.objects.exists()
 
 
-def test_notify_staff_reaches_every_active_staff_member_in_their_language(
+def test_notify_staff_reaches_every_active_staff_member_with_the_permission_in_their_language(
     carol,
     alice,
     queue,  # noqa: ANN001
 ) -> None:
-    make_user("former@example.com", is_staff=True, is_active=False)
+    from django.contrib.auth.models import Permission
+
+    make_user("former@example.com", is_staff=True, is_active=False, is_superuser=True)
+    make_user("clerk@example.com", is_staff=True)  # staff, but may not read feedback
     eve = make_user("eve@example.com", is_staff=True, preferred_language="en")
+    eve.user_permissions.add(Permission.objects.get(codename="view_feedback"))
 
     notifications = notify_staff(
+        perm="matching.view_feedback",
         event="safety_flag",
         key="safety_flag:feedback:3",
         context={"reference": "Feedback #3"},

@@ -34,6 +34,18 @@ SAMPLES: dict[str, dict] = {
     "match_rejected": {"role": "volunteer", "title": TITLE},
     "match_withdrawn": {"role": "resident", "title": TITLE},
     "request_cancelled": {"role": "volunteer", "title": TITLE},
+    "match_reconfirm": {"title": TITLE, "changes": ["category", "good times"]},
+    "match_no_longer_fits": {
+        "title": TITLE,
+        "reason": "This task is at times when you are not available.",
+    },
+    "agreed_time_changed": {
+        "role": "resident",
+        "title": TITLE,
+        "other_name": "Bob",
+        "agreed_time": AGREED,
+        "length": "2 hours",
+    },
     "reminder_day_before": {
         "role": "volunteer",
         "title": TITLE,

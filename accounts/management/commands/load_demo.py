@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import override_settings
 
+from accounts.mfa import DEMO_STAFF_EMAIL
 from accounts.models import User
 from donations.demo import load_demo as load_donations_demo
 from otonari.text import detect_language
@@ -22,7 +24,7 @@ DATA = Path(__file__).resolve().parents[2] / "demo_data.json"
 PASSWORD = "otonari-demo-2026"  # noqa: S105 - printed for the local demo only
 
 STAFF = {
-    "email": "staff@demo.otonari.example",
+    "email": DEMO_STAFF_EMAIL,
     "display_name": "Staff Sato",
     "preferred_language": "ja",
 }
@@ -106,6 +108,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new requests)."))
         self.stdout.write(f"Logins (password for all: {PASSWORD}):")
         self.stdout.write(f"  staff (admin at /ja/admin/): {STAFF['email']}")
+        if settings.DEBUG:
+            self.stdout.write("    (no second factor for this demo account while DEBUG=1)")
         for language, fields in RESIDENTS.items():
             self.stdout.write(f"  resident ({language}): {fields['email']}")
         self.stdout.write(
