@@ -16,8 +16,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
 from otonari.query import query_pk
@@ -306,7 +306,7 @@ class MatchAdmin(admin.ModelAdmin):
             except MatchError as error:
                 form.add_error(None, str(error))
             else:
-                self.log_change(request, match, "Approved")
+                self.log_change(request, match, gettext("The match is approved."))
                 self.message_user(request, _("The match is approved."), messages.SUCCESS)
                 return HttpResponseRedirect(self._change_url(match))
         return action_form_page(
@@ -343,7 +343,7 @@ class MatchAdmin(admin.ModelAdmin):
             except MatchError as error:
                 form.add_error(None, str(error))
             else:
-                self.log_change(request, match, "Agreed time changed")
+                self.log_change(request, match, gettext("The agreed time was changed."))
                 self.message_user(
                     request,
                     _("The agreed time is changed; both sides are told."),
@@ -370,7 +370,11 @@ class MatchAdmin(admin.ModelAdmin):
             except MatchError as error:
                 form.add_error(None, str(error))
             else:
-                self.log_change(request, match, f"Rejected: {form.cleaned_data['reason']}")
+                self.log_change(
+                    request,
+                    match,
+                    gettext("Rejected: %(reason)s") % {"reason": form.cleaned_data["reason"]},
+                )
                 self.message_user(request, _("The match is rejected."), messages.SUCCESS)
                 return HttpResponseRedirect(self._change_url(match))
         return action_form_page(
@@ -433,7 +437,11 @@ class MatchAdmin(admin.ModelAdmin):
                 except MatchError as error:
                     self.message_user(request, f"#{match.pk}: {error}", messages.WARNING)
                 else:
-                    self.log_change(request, match, f"Rejected: {form.cleaned_data['reason']}")
+                    self.log_change(
+                        request,
+                        match,
+                        gettext("Rejected: %(reason)s") % {"reason": form.cleaned_data["reason"]},
+                    )
                     done += 1
             if done:
                 self.message_user(
@@ -468,7 +476,11 @@ class MatchAdmin(admin.ModelAdmin):
                 except OFPError as error:
                     self.message_user(request, f"#{match.pk}: {error}", messages.WARNING)
                 else:
-                    self.log_change(request, match, f"Converted to OFP pair #{pair.pk}")
+                    self.log_change(
+                        request,
+                        match,
+                        gettext("Converted to OFP pair #%(pk)s") % {"pk": pair.pk},
+                    )
                     self.message_user(
                         request,
                         _("Match #%(id)s now waits for both people to agree to the pair.")
@@ -683,7 +695,7 @@ class OFPPairAdmin(admin.ModelAdmin):
                     start_date=form.cleaned_data["start_date"],
                     rhythm=form.cleaned_data["rhythm"],
                 ),
-                "Approved; waiting for both consents",
+                gettext("Approved; waiting for both consents"),
             )
             return None
         return action_form_page(
@@ -704,7 +716,7 @@ class OFPPairAdmin(admin.ModelAdmin):
                 request,
                 queryset,
                 lambda pair: service(pair=pair, by=request.user, reason=reason),
-                f"{title}: {reason}",
+                gettext("%(action)s: %(reason)s") % {"action": title, "reason": reason},
             )
             return None
         return action_form_page(
@@ -737,7 +749,7 @@ class OFPPairAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda pair: ofp_complete(pair=pair, by=request.user),  # type: ignore[arg-type]
-            "Completed",
+            gettext("Completed"),
         )
 
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -188,7 +189,7 @@ class HelpRequestAdmin(ChoiceListAdminMixin, admin.ModelAdmin):
             self.message_user(request, str(error), messages.WARNING)
         else:
             if queued:
-                self.log_change(request, help_request, "Queued for ranking again")
+                self.log_change(request, help_request, gettext("Queued for ranking again"))
                 self.message_user(
                     request,
                     _(
