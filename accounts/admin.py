@@ -6,7 +6,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import User
+from accesslog.admin import AccessLoggedAdmin
+
+from .models import Consent, User
 from .services import user_reset_mfa
 
 # The secrets of people's authenticator apps are not something to browse: a lost phone is
@@ -14,8 +16,24 @@ from .services import user_reset_mfa
 admin.site.unregister(Authenticator)
 
 
+class ConsentInline(admin.TabularInline):
+    """The consents a person gave, read-only: records are only ever added, by the person."""
+
+    model = Consent
+    extra = 0
+    can_delete = False
+    fields = ("kind", "version", "language", "given_at", "withdrawn_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AccessLoggedAdmin, BaseUserAdmin):
     ordering = ("email",)
     list_display = (
         "email",
@@ -41,6 +59,7 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     actions = ("reset_mfa",)
+    inlines = (ConsentInline,)
 
     @admin.action(
         description=_("Reset two-factor authentication (lost phone)"),

@@ -1,14 +1,17 @@
-"""The language switcher (kept for signed-in people), the admin sign-in, the health check."""
+"""The language switcher (kept for signed-in people), the admin sign-in, the privacy notice, the
+health check."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_from_path
@@ -46,6 +49,24 @@ def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse
         raise Http404
     login_url = reverse("account_login")
     return HttpResponseRedirect(f"{login_url}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """Who holds a person's data, what for, who sees it and when, for how long, and how to get
+    a copy or have it deleted."""
+    try:
+        my_data_url = reverse("accounts:my_data")
+    except NoReverseMatch:  # the "My data" page is not there on every version of the site
+        my_data_url = ""
+    context = {
+        "operator_name": settings.PRIVACY_OPERATOR_NAME,
+        "operator_address": settings.PRIVACY_OPERATOR_ADDRESS,
+        "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+        "version": settings.PRIVACY_NOTICE_VERSION,
+        "retention_days": getattr(settings, "RETENTION_DAYS", 365),
+        "my_data_url": my_data_url,
+    }
+    return TemplateResponse(request, "accounts/privacy.html", context)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accesslog.admin import AccessLoggedAdmin
 from accounts.models import User
 from otonari.query import query_pk
 from otonari.work_queue import WorkQueueFilter
@@ -27,6 +28,7 @@ from volunteers.admin import action_form_page
 from volunteers.models import Volunteer
 
 from . import ranking
+from .contacts import STAFF, contacts_for
 from .forms import AgreedTimeForm, ApproveForm, ConvertForm, ProposeForm, ReasonForm
 from .models import (
     ACTIVE_STATUSES,
@@ -40,6 +42,7 @@ from .models import (
     OFPEvent,
     OFPPair,
     OFPStatus,
+    Role,
 )
 from .ranking_services import RANKED_STATUSES, ranking_state
 from .selectors import CandidateRow, candidates_for_request
@@ -206,7 +209,7 @@ class UnsafeFeedbackFilter(admin.SimpleListFilter):
 
 
 @admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
+class MatchAdmin(AccessLoggedAdmin):
     list_display = (
         "id",
         "request_link",
@@ -226,7 +229,8 @@ class MatchAdmin(admin.ModelAdmin):
         "status",
         "agreed_time",
         "agreed_minutes",
-        "resident_phone",
+        "resident_contacts",
+        "volunteer_contacts",
         "created_at",
         "updated_at",
         "approved_at",
@@ -252,6 +256,15 @@ class MatchAdmin(admin.ModelAdmin):
     def request_link(self, obj: Match) -> str:
         url = reverse("admin:requests_app_helprequest_change", args=[obj.request_id])
         return format_html('<a href="{}">{}</a>', url, obj.request)
+
+    # Contact details shown to staff come from the one rule in matching.contacts.
+    @admin.display(description=_("resident's contacts"))
+    def resident_contacts(self, obj: Match) -> str:
+        return ", ".join(str(line) for line in contacts_for(obj, Role.RESIDENT, viewer=STAFF))
+
+    @admin.display(description=_("volunteer's contacts"))
+    def volunteer_contacts(self, obj: Match) -> str:
+        return ", ".join(str(line) for line in contacts_for(obj, Role.VOLUNTEER, viewer=STAFF))
 
     @admin.display(description=_("safety"))
     def flag(self, obj: Match) -> SafeString | str:
@@ -522,7 +535,7 @@ class ReviewedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(AccessLoggedAdmin):
     list_display = (
         "match",
         "role",
@@ -607,7 +620,7 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decline)
-class DeclineAdmin(admin.ModelAdmin):
+class DeclineAdmin(AccessLoggedAdmin):
     list_display = ("request", "volunteer", "reason", "created_at")
     list_select_related = ("request", "volunteer__user")
     search_fields = ("request__title", "volunteer__user__email", "reason")
@@ -640,7 +653,7 @@ class OFPCheckInInline(ReadOnlyInline):
 
 
 @admin.register(OFPPair)
-class OFPPairAdmin(admin.ModelAdmin):
+class OFPPairAdmin(AccessLoggedAdmin):
     list_display = ("id", "match", "status", "start_date", "end_date", "both_agreed")
     list_filter = ("status", WorkQueueFilter, "start_date")
     list_select_related = ("match__request", "match__volunteer__user")
@@ -754,7 +767,7 @@ class OFPPairAdmin(admin.ModelAdmin):
 
 
 @admin.register(OFPCheckInAnswer)
-class OFPCheckInAnswerAdmin(admin.ModelAdmin):
+class OFPCheckInAnswerAdmin(AccessLoggedAdmin):
     list_display = ("checkin", "role", "rating", "created_at")
     list_filter = ("rating", "role")
     readonly_fields = ("checkin", "role", "author", "rating", "comment", "created_at")

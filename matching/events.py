@@ -22,6 +22,7 @@ from notifications.services import notify, notify_staff
 from requests_app.choices import Availability, prefecture_name
 from requests_app.models import HelpRequest
 
+from .contacts import ContactLine, contact_lines
 from .models import (
     Feedback,
     Match,
@@ -55,24 +56,23 @@ def _time_window(help_request: HelpRequest) -> str:
     return _lazy(lambda: ", ".join(str(labels.get(c, c)) for c in help_request.availability))
 
 
-def _volunteer_contacts(match: Match) -> list[str]:
-    volunteer = match.volunteer
-    lines = [volunteer.contact_phone, volunteer.contact_email or volunteer.user.email]
-    return [line for line in lines if line]
-
-
-def _resident_contacts(match: Match) -> list[str]:
-    lines = [match.request.resident.email, match.resident_phone]
-    return [line for line in lines if line]
-
-
-def _both_sides(match: Match) -> list[tuple[str, Any, str, list[str]]]:
+def _both_sides(match: Match) -> list[tuple[str, Any, str, list[ContactLine]]]:
     """(role, recipient, the other's name, the other's contact lines) for each side."""
     volunteer_user = match.volunteer.user
     resident = match.request.resident
     return [
-        (Role.RESIDENT, resident, match.volunteer.display_name, _volunteer_contacts(match)),
-        (Role.VOLUNTEER, volunteer_user, resident.public_name, _resident_contacts(match)),
+        (
+            Role.RESIDENT,
+            resident,
+            match.volunteer.display_name,
+            contact_lines(match, Role.RESIDENT),
+        ),
+        (
+            Role.VOLUNTEER,
+            volunteer_user,
+            resident.public_name,
+            contact_lines(match, Role.VOLUNTEER),
+        ),
     ]
 
 

@@ -555,6 +555,9 @@ def rank(
         + weights.semantic * sem_for_score
         + weights.semantic_x_communication * communication * np.maximum(sem_for_score, 0.0)
     )
+    # Equal profiles must tie exactly: a vector encoded in another batch differs in the 7th
+    # digit, which would otherwise decide between them by chance instead of by the id.
+    score = np.round(score, 6)
     pool = np.arange(len(members))
     if limit is not None and len(members) > 4 * limit:
         # Everything tied with the limit-th score stays in, so the id tie-break is exact.

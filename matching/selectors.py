@@ -43,6 +43,7 @@ def _board_queryset(volunteer: Volunteer) -> QuerySet[HelpRequest]:
         .filter(~Q(mode=IN_PERSON) | Q(prefecture=volunteer.prefecture))
         .exclude(Exists(active_match))
         .exclude(Exists(declined))
+        .with_attachment_flag()
         .select_related("category")
         .prefetch_related("topics")
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from requests_app.models import HelpRequest
+from requests_app.selectors import attachments_for_user
 from volunteers.models import Volunteer
 from volunteers.selectors import volunteer_for_user
 
@@ -184,6 +185,8 @@ def _match_context(request: HttpRequest, match: Match, **extra: object) -> dict[
         and match.status == MatchStatus.COMPLETED
         and both_want_to_continue(match),
         "phone_form": ResidentPhoneForm(initial={"phone": match.resident_phone}),
+        # The one rule of requests_app: the volunteer only while the match is approved.
+        "attachments": attachments_for_user(request.user, match.request),  # type: ignore[arg-type]
         **extra,
     }
 

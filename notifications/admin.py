@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accesslog.admin import AccessLoggedAdmin
 from otonari.work_queue import WorkQueueFilter
 
 from .models import Notification
@@ -15,7 +16,7 @@ from .services import notification_resend
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AccessLoggedAdmin):
     list_display = (
         "id",
         "event",

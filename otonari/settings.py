@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "donations",
     "notifications",
     "desk",
+    "accesslog",
 ]
 
 MIDDLEWARE = [
@@ -152,8 +153,34 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Residents' letter photos and PDFs: never under STATIC or MEDIA, never given a URL; the
+# requests_app attachment view checks who asks on every request and streams the file itself.
+# Locally a private directory; in production an S3-compatible bucket (django-storages, README).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+PRIVATE_STORAGE_BUCKET = os.environ.get("PRIVATE_STORAGE_BUCKET", "")
+if PRIVATE_STORAGE_BUCKET:
+    PRIVATE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PRIVATE_STORAGE_BUCKET,
+            "endpoint_url": os.environ.get("PRIVATE_STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PRIVATE_STORAGE_REGION") or None,
+            "access_key": os.environ.get("PRIVATE_STORAGE_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("PRIVATE_STORAGE_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("PRIVATE_STORAGE_PREFIX", "attachments"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    PRIVATE_STORAGE = {
+        "BACKEND": "otonari.private_storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -162,6 +189,14 @@ STORAGES = {
         )
     },
 }
+
+# Letter photos and PDFs on a help request (requests_app/attachments.py).
+ATTACHMENT_MAX_FILES = 5
+ATTACHMENT_MAX_FILE_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_REQUEST_BYTES = 25 * 1024 * 1024
+ATTACHMENT_MAX_PDF_PAGES = 20
+# A decompression-bomb guard: a 10 MB PNG can hold billions of pixels. 50 Mpx is above any phone.
+ATTACHMENT_MAX_PIXELS = 50_000_000
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
 LOGIN_URL = "account_login"
@@ -186,6 +221,18 @@ if env_bool("DISABLE_RATE_LIMITS", False):
 # cannot forge; or a header that the proxy sets (X-Real-IP, CF-Connecting-IP).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+# Sign-up asks for a display name and consent to the privacy notice (accounts/forms.py).
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+
+# --- Privacy notice (accounts/templates/accounts/privacy.html) ------------------------------
+# Who holds the data (APPI's 個人情報取扱事業者), shown on the notice; set them for a real site.
+PRIVACY_OPERATOR_NAME = os.environ.get(
+    "PRIVACY_OPERATOR_NAME", "特定非営利活動法人アジア人文文化交流促進協会（JII）"
+)
+PRIVACY_OPERATOR_ADDRESS = os.environ.get("PRIVACY_OPERATOR_ADDRESS", "")
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "info@j-ii.org")
+# Change it whenever the notice changes: everyone is asked for their consent again.
+PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-12")
 
 # --- Second factor for staff (allauth.mfa) --------------------------------------------------
 # Every staff account signs in with an authenticator app (TOTP) and has recovery codes; it is
@@ -291,7 +338,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "matching.tasks.send_checkin_reminders",
         "schedule": crontab(hour=10, minute=10),
     },
+    # At night, when nobody reads the requests: erase what was kept past RETENTION_DAYS.
+    "erase-expired-requests": {
+        "task": "requests_app.tasks.erase_expired_requests",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Days a finished (completed, cancelled or closed) request keeps its text and files.
+RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "365"))
 
 # --- Staff desk (work queue and programme numbers) -------------------------------------------
 # An open request nobody accepted for this many days lands in the work queue; so does a match

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts.views import admin_login, healthz, set_language
+from accounts.views import admin_login, healthz, privacy_notice, set_language
 from requests_app.views import home
 
 admin.site.site_header = "Otonari"
@@ -22,6 +22,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", home, name="home"),
+    path("privacy/", privacy_notice, name="privacy"),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("requests/", include("requests_app.urls")),
     path("volunteer/", include("volunteers.urls")),

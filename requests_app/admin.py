@@ -10,17 +10,19 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from accesslog.admin import AccessLoggedAdmin
 from matching.admin import MatchInline, request_matching_panel
 from matching.ranking_services import RankingError, ranking_retry
 from otonari.choice_lists import ChoiceListAdminMixin
 from otonari.work_queue import WorkQueueFilter
 
 from .choices import LANGUAGE_CHOICES, Availability
-from .models import Category, HelpRequest, RequestStatus, StatusChange, Topic
+from .models import Attachment, Category, HelpRequest, RequestStatus, StatusChange, Topic
 from .services import RequestError, request_cancel, request_close, request_transition
 
 
@@ -72,6 +74,31 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class AttachmentInline(admin.TabularInline):
+    """The letter photos and PDFs, read-only, opened through the same checked view as on the
+    site (staff need the ``view_attachment`` permission; each opening is access-logged)."""
+
+    model = Attachment
+    extra = 0
+    can_delete = False
+    fields = ("link", "kind", "pages", "size", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def link(self, obj: Attachment) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_absolute_url(),
+            obj.original_name,
+        )
+
+    def has_add_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+        return False
+
+    def has_change_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+        return False
+
+
 def _move(target: RequestStatus):  # noqa: ANN202
     return lambda help_request, by: request_transition(help_request=help_request, to=target, by=by)
 
@@ -111,7 +138,7 @@ def _transition_action(target: RequestStatus, description: str):  # noqa: ANN202
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(ChoiceListAdminMixin, admin.ModelAdmin):
+class HelpRequestAdmin(AccessLoggedAdmin, ChoiceListAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "title",
@@ -144,7 +171,7 @@ class HelpRequestAdmin(ChoiceListAdminMixin, admin.ModelAdmin):
     choice_lists = {"languages": LANGUAGE_CHOICES, "availability": Availability.choices}
     ordered_choice_lists = ("languages",)
     date_lists = {"preferred_dates": (_("Preferred date"), _("Another possible date"))}
-    inlines = [StatusChangeInline, MatchInline]
+    inlines = [StatusChangeInline, AttachmentInline, MatchInline]
     actions = [
         _transition_action(RequestStatus.MATCHING, _("Open for matching")),
         _transition_action(RequestStatus.COMPLETED, _("Mark as done")),

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
+from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -14,13 +20,17 @@ from matching.ranking_services import ranking_schedule
 from notifications.services import notify_request_received
 from otonari.text import clean_text, detect_language
 
+from .attachments import CleanFile
 from .models import (
     ALLOWED_TRANSITIONS,
+    Attachment,
+    AttachmentKind,
     Category,
     HelpRequest,
     RequestStatus,
     StatusChange,
     Topic,
+    private_storage,
 )
 
 
@@ -40,6 +50,7 @@ class RequestData:
     mode: str
     availability: Sequence[str]
     preferred_dates: Sequence[datetime.date] = field(default_factory=tuple)
+    contact_phone: str = ""
 
 
 def _apply(help_request: HelpRequest, data: RequestData) -> None:
@@ -54,6 +65,7 @@ def _apply(help_request: HelpRequest, data: RequestData) -> None:
     help_request.languages = list(dict.fromkeys(data.languages))
     help_request.prefecture = data.prefecture
     help_request.municipality = clean_text(data.municipality, multiline=False)
+    help_request.contact_phone = clean_text(data.contact_phone, multiline=False)
     help_request.mode = data.mode
     help_request.availability = list(dict.fromkeys(data.availability))
     help_request.preferred_dates = sorted({d.isoformat() for d in data.preferred_dates})
@@ -177,3 +189,96 @@ def request_close(*, help_request: HelpRequest, by: User, note: str = "") -> Hel
     if not by.is_staff:
         raise RequestError(_("Only staff can close a request."))
     return _end(help_request=help_request, to=RequestStatus.CLOSED, by=by, note=note)
+
+
+# --- Attachments: the letter photos and PDFs -----------------------------------------------------
+
+
+def _store(storage: Storage, content: bytes, suffix: str) -> str:
+    """Save under a random name (nothing of the resident's file name reaches the storage)."""
+    return storage.save(f"letters/{uuid.uuid4().hex}{suffix}", ContentFile(content))
+
+
+def attachments_change(
+    *,
+    help_request: HelpRequest,
+    by: User,
+    add: Sequence[CleanFile] = (),
+    remove: Iterable[uuid.UUID | str] = (),
+) -> list[Attachment]:
+    """Add checked files to a request and remove some of its attachments, within the limits.
+
+    The request row is locked, so two edits at once cannot together pass the limits. Files are
+    written before the rows; if anything fails they are deleted again. Removed files are deleted
+    from the storage only once the transaction commits (a rollback keeps them).
+    """
+    if help_request.resident_id != by.pk and not by.is_staff:
+        raise RequestError(_("Only the person who asked can change this request."))
+    storage = private_storage()
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+            if not locked.is_editable:
+                raise RequestError(_("This request can no longer be changed."))
+            removed = list(locked.attachments.filter(pk__in=list(remove)))
+            kept = locked.attachments.exclude(pk__in=[a.pk for a in removed])
+            count = kept.count() + len(add)
+            if count > settings.ATTACHMENT_MAX_FILES:
+                raise RequestError(
+                    _("You can attach at most %(limit)d files to a request.")
+                    % {"limit": settings.ATTACHMENT_MAX_FILES}
+                )
+            total = (kept.aggregate(total=Sum("size"))["total"] or 0) + sum(f.size for f in add)
+            if total > settings.ATTACHMENT_MAX_REQUEST_BYTES:
+                raise RequestError(
+                    _("The files of a request may be at most %(limit)s in all.")
+                    % {"limit": filesizeformat(settings.ATTACHMENT_MAX_REQUEST_BYTES)}
+                )
+            created = []
+            for clean in add:
+                suffix = ".jpg" if clean.kind == AttachmentKind.IMAGE else ".pdf"
+                name = _store(storage, clean.content, suffix)
+                saved.append(name)
+                preview = ""
+                if clean.preview is not None:
+                    preview = _store(storage, clean.preview, suffix)
+                    saved.append(preview)
+                created.append(
+                    Attachment.objects.create(
+                        request=locked,
+                        kind=clean.kind,
+                        file=name,
+                        preview=preview,
+                        content_type=clean.content_type,
+                        original_name=clean.original_name,
+                        size=clean.size,
+                        pages=clean.pages,
+                    )
+                )
+            if removed:
+                attachments_delete(attachments=removed)
+    except BaseException:
+        for name in saved:
+            storage.delete(name)
+        raise
+    return created
+
+
+def attachments_delete(*, attachments: Iterable[Attachment]) -> int:
+    """Delete attachments: the rows now, their files once the transaction commits.
+
+    For the resident removing a file, account deletion and retention alike.
+    """
+    attachments = list(attachments)
+    names = [name for a in attachments for name in (a.file.name, a.preview.name) if name]
+    storage = private_storage()
+    with transaction.atomic():
+        deleted, _counts = Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+
+        def delete_files() -> None:
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
+    return deleted

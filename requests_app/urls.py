@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.request_detail, name="detail"),
     path("<int:pk>/edit/", views.request_edit, name="edit"),
     path("<int:pk>/cancel/", views.request_cancel_view, name="cancel"),
+    # The attachment's random id, never a file path: no name to guess, no storage layout shown.
+    path("files/<uuid:pk>/", views.attachment_file, name="attachment"),
+    path("files/<uuid:pk>/preview/", views.attachment_preview, name="attachment_preview"),
 ]

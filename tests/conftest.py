@@ -107,6 +107,25 @@ def _fresh_state() -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _private_media(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN202
+    """Attachments written by the tests go to a temporary private directory, never the
+    checkout's private_media/."""
+    from django.conf import settings as django_settings
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("private_media")
+    storages = {
+        **django_settings.STORAGES,
+        "private": {
+            "BACKEND": "otonari.private_storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": root},
+        },
+    }
+    with override_settings(STORAGES=storages, PRIVATE_MEDIA_ROOT=root):
+        yield root
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _force_login_includes_the_second_factor():  # noqa: ANN202
     """`Client.force_login` skips every sign-in step; for staff that includes the second factor
     (accounts/middleware.py), so their session is marked as having passed it. The sign-in itself,

@@ -67,6 +67,10 @@ def form_data(**overrides: Any) -> dict[str, Any]:
         "availability": ["weekday_daytime", "weekend"],
         "date_1": (datetime.date.today() + datetime.timedelta(days=7)).isoformat(),  # noqa: DTZ011
         "date_2": "",
+        # Asked only while missing (the first request, a new privacy notice); ignored otherwise.
+        "consent_privacy_notice": "on",
+        "consent_sensitive_info": "on",
+        "consent_share_with_volunteer": "on",
     }
     data.update(overrides)
     return data

@@ -67,9 +67,11 @@ def test_signup_remembers_the_language_and_asks_for_the_code(client, mailoutbox)
     response = client.post(
         "/ne/accounts/signup/",
         {
+            "display_name": "Sita",
             "email": "sita@example.com",
             "password1": "a-long-pass-phrase-9",
             "password2": "a-long-pass-phrase-9",
+            "consent_privacy_notice": "on",
         },
     )
     assert response.status_code == 302

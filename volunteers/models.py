@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from otonari.audit import StatusAudit, status_fields
+from otonari.validators import validate_phone
 from requests_app.choices import LANGUAGE_CHOICES, PREFECTURE_CHOICES, Availability, Mode
 from requests_app.models import Category, Topic
 
 MIN_CAPACITY = 1
 MAX_CAPACITY = 10
 MAX_TASK_EMAILS_PER_DAY = 20
-
-validate_phone = RegexValidator(
-    r"^\+?[0-9][0-9 \-()]{8,18}[0-9]$",
-    _("Enter a phone number with digits, for example 090-1234-5678."),
-    code="invalid_phone",
-)
 
 
 class VolunteerStatus(models.TextChoices):

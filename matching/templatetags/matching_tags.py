@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 from requests_app.choices import language_name
 from requests_app.models import HelpRequest
 
+from ..contacts import STAFF, ContactLine, contact_lines, contacts_for
 from ..models import Match
 from ..selectors import shown_match_for_request
 
@@ -33,3 +34,15 @@ def user_text(value: object) -> SafeString:
 def shown_match(help_request: HelpRequest) -> Match | None:
     """The approved match a resident may see on their request page, or None."""
     return shown_match_for_request(help_request)
+
+
+@register.simple_tag
+def other_side_contacts(match: Match, viewer_role: str | None) -> list[ContactLine]:
+    """What ``viewer_role`` may see of the other side of ``match`` (matching.contacts decides)."""
+    return contact_lines(match, viewer_role)
+
+
+@register.simple_tag
+def staff_contacts(match: Match, side: str) -> list[ContactLine]:
+    """Every contact line of one side, for staff pages."""
+    return contacts_for(match, side, viewer=STAFF)

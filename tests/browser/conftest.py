@@ -32,8 +32,9 @@ VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, 
 # help text (“Control キーを…Mac は Command キー”).
 ALLOWED_LATIN = {"Otonari", "OFP", "JII", "Give", "One", "Benevity", "English", "Email", "SMS"}
 ALLOWED_LATIN |= {"Control", "Command", "Mac"}
-# File formats named in download links (“…をダウンロード（CSV）”).
-ALLOWED_LATIN |= {"CSV"}
+# File formats named in download links (“…をダウンロード（CSV）”) and in what a file input takes
+# (“JPEG, PNG, HEIC वा PDF”).
+ALLOWED_LATIN |= {"CSV", "JSON", "ZIP", "JPEG", "PNG", "HEIC", "PDF"}
 
 
 @pytest.fixture(scope="session")

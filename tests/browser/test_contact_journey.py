@@ -24,7 +24,7 @@ def test_both_sides_see_each_others_contacts_and_an_outsider_gets_404(
 ) -> None:
     base = live_server.url
     bob = make_volunteer(make_user("bob@example.com", display_name="Bob", preferred_language="ja"))
-    match = make_match(alice, bob, status=MatchStatus.APPROVED)
+    match = make_match(alice, bob, status=MatchStatus.APPROVED, contact_phone="070-2222-3333")
     request_url = f"/ne/requests/{match.request.pk}/"
 
     log_in(journey, page, base, alice.email, next_url=request_url, who="alice")
@@ -49,7 +49,9 @@ def test_both_sides_see_each_others_contacts_and_an_outsider_gets_404(
         contacts = bob_page.locator(".contact-box")
         expect(contacts.locator("h2")).to_have_text(t("ja", "How to reach each other"))
         expect(contacts).to_contain_text(alice.display_name)
-        expect(contacts.locator(f"a[href='mailto:{alice.email}']")).to_be_visible()
+        # The phone alice gave with her request; never her account email.
+        expect(contacts.locator("a[href='tel:070-2222-3333']")).to_be_visible()
+        assert alice.email not in bob_page.content()
     match_url = bob_page.url.removeprefix(base)
     assert match_url == f"/ja/matches/{match.pk}/"
 

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
+from accounts.services import consent_needed
 from requests_app.models import Category, HelpRequest, RequestStatus, Topic
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,9 +22,11 @@ def t(language: str, text: str) -> str:
 
 
 def _sign_up(page, base: str, email: str) -> None:  # noqa: ANN001
+    page.fill("input[name=display_name]", "सीता")
     page.fill("input[name=email]", email)
     page.fill("input[name=password1]", "a-long-pass-phrase-9")
     page.fill("input[name=password2]", "a-long-pass-phrase-9")
+    page.check("input[name=consent_privacy_notice]")
     page.locator("main form button[type=submit]").first.click()
 
 
@@ -71,12 +74,18 @@ def test_resident_signs_up_in_nepali_and_asks_for_help(live_server, page, journe
         page.fill("input[name=municipality]", "Shinjuku")
         page.check("input[name=mode][value=in_person]")
         page.check("input[name=availability][value=weekday_daytime]")
+        # The privacy notice was agreed at sign-up: only the request's own consents are asked.
+        expect(page.locator("input[name=consent_privacy_notice]")).to_have_count(0)
+        page.check("input[name=consent_sensitive_info]")
+        page.check("input[name=consent_share_with_volunteer]")
     page.get_by_role("button", name=t("ne", "Send my request")).click()
     with journey.step("the request page"):
         expect(page.locator(".status")).to_have_text(t("ne", "Received"))
     help_request = HelpRequest.objects.get(resident__email="sita.journey@example.com")
     assert help_request.status == RequestStatus.SUBMITTED
     assert help_request.text_language == "ne"
+    assert help_request.resident.display_name == "सीता"
+    assert consent_needed(help_request.resident) == set()
 
     page.get_by_role("link", name=t("ne", "My requests")).first.click()
     with journey.step("my requests in Nepali"):
@@ -135,6 +144,10 @@ def test_the_request_form_works_with_the_keyboard_alone(live_server, page, journ
         page.keyboard.press("Space")
         tab_to("input[name=availability][value=weekday_daytime]")
         page.keyboard.press("Space")
+    with journey.step("keyboard: consents"):
+        for name in ("privacy_notice", "sensitive_info", "share_with_volunteer"):
+            tab_to(f"input[name=consent_{name}]")
+            page.keyboard.press("Space")
         tab_to("button[type=submit].big-button")
     page.keyboard.press("Enter")
     with journey.step("keyboard: sent"):

@@ -58,7 +58,8 @@ def test_approval_tells_both_sides_how_to_reach_each_other_in_their_language(
         and volunteer_notice.language == bob.user.preferred_language
     )
     assert "090-1234-5678" in resident_notice.body_text  # the volunteer's phone
-    assert alice.email in volunteer_notice.body_text  # the resident's email, after approval only
+    assert "Alice" in volunteer_notice.body_text  # the resident's name, after approval only
+    assert alice.email not in volunteer_notice.body_text  # never their account email
     assert resident_notice.link.startswith("/ne/")
 
 

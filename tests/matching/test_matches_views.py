@@ -54,7 +54,9 @@ def test_after_approval_both_see_each_other(client, alice, bob, carol) -> None: 
     match_approve(match=match, by=carol, **approval())
     client.force_login(bob.user)
     seen_by_volunteer = _contact_details(client.get(match.get_absolute_url()).content.decode())
-    assert seen_by_volunteer["resident name"] and seen_by_volunteer["resident email"]
+    assert seen_by_volunteer["resident name"]
+    # The resident's account email is never shown: they give a phone if they want one shown.
+    assert not seen_by_volunteer["resident email"]
     client.force_login(alice)
     seen_by_resident = _contact_details(client.get(match.get_absolute_url()).content.decode())
     assert seen_by_resident["volunteer name"]

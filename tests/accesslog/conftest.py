@@ -1,0 +1,3 @@
+"""Bob the approved volunteer comes from tests/volunteers."""
+
+from tests.volunteers.conftest import bob  # noqa: F401
