@@ -37,6 +37,7 @@ class AccessView(models.TextChoices):
     LIST = "list", _("admin list page")
     ATTACHMENT = "attachment", _("attachment file")
     PREVIEW = "preview", _("attachment preview")
+    ACTION = "action", _("admin action page")
 
 
 class AccessLogQuerySet(models.QuerySet["AccessLog"]):

@@ -3,7 +3,9 @@ is recorded twice: a MatchEvent/OFPEvent (the audit trail) and a LogEntry (the a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -295,48 +297,59 @@ class MatchAdmin(AccessLoggedAdmin):
         return reverse("admin:matching_match_change", args=[match.pk])
 
     def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not self.has_approve_permission(request):
-            raise PermissionDenied
-        match = get_object_or_404(Match.objects.select_related("request", "volunteer__user"), pk=pk)
-        form = ApproveForm(
-            request.POST if request.method == "POST" else None,
-            initial={
-                "agreed_time": match.agreed_time,
-                "agreed_minutes": match.agreed_minutes or 60,
-            },
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                match_approve(
-                    match=match,
-                    by=request.user,  # type: ignore[arg-type]
-                    agreed_time=form.cleaned_data["agreed_time"],
-                    agreed_minutes=form.cleaned_data["agreed_minutes"],
-                    note=form.cleaned_data["note"],
-                )
-            except AgreedTimeError as error:
-                form.add_error("agreed_time", str(error))
-            except MatchError as error:
-                form.add_error(None, str(error))
-            else:
-                self.log_change(request, match, gettext("The match is approved."))
-                self.message_user(request, _("The match is approved."), messages.SUCCESS)
-                return HttpResponseRedirect(self._change_url(match))
-        return action_form_page(
+        return self._agreed_time_page(
             request,
-            title=str(_("Approve match")),
-            form=form,
-            objects=[match],
-            back_url=self._change_url(match),
-            submit_label=str(_("Approve")),
+            pk,
+            form_class=ApproveForm,
+            apply=lambda match, data: match_approve(
+                match=match,
+                by=request.user,  # type: ignore[arg-type]
+                agreed_time=data["agreed_time"],
+                agreed_minutes=data["agreed_minutes"],
+                note=data["note"],
+            ),
+            logged=gettext("The match is approved."),
+            done=_("The match is approved."),
+            title=_("Approve match"),
+            submit_label=_("Approve"),
         )
 
     def agreed_time_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Move the agreed time of an approved match; both sides are told."""
+        return self._agreed_time_page(
+            request,
+            pk,
+            form_class=AgreedTimeForm,
+            apply=lambda match, data: match_set_agreed_time(
+                match=match,
+                by=request.user,  # type: ignore[arg-type]
+                agreed_time=data["agreed_time"],
+                agreed_minutes=data["agreed_minutes"],
+            ),
+            logged=gettext("The agreed time was changed."),
+            done=_("The agreed time is changed; both sides are told."),
+            title=_("Change the agreed time"),
+            submit_label=_("Save and tell both sides"),
+        )
+
+    def _agreed_time_page(
+        self,
+        request: HttpRequest,
+        pk: int,
+        *,
+        form_class: type[AgreedTimeForm],
+        apply: Callable[[Match, dict[str, Any]], object],
+        logged: str,
+        done: str,
+        title: str,
+        submit_label: str,
+    ) -> HttpResponse:
+        """A page that sets a match's agreed time through a service (approving it, or moving
+        the time later): the window errors go beside the time field, the others above the form."""
         if not self.has_approve_permission(request):
             raise PermissionDenied
         match = get_object_or_404(Match.objects.select_related("request", "volunteer__user"), pk=pk)
-        form = AgreedTimeForm(
+        form = form_class(
             request.POST if request.method == "POST" else None,
             initial={
                 "agreed_time": match.agreed_time,
@@ -345,31 +358,22 @@ class MatchAdmin(AccessLoggedAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                match_set_agreed_time(
-                    match=match,
-                    by=request.user,  # type: ignore[arg-type]
-                    agreed_time=form.cleaned_data["agreed_time"],
-                    agreed_minutes=form.cleaned_data["agreed_minutes"],
-                )
+                apply(match, form.cleaned_data)
             except AgreedTimeError as error:
                 form.add_error("agreed_time", str(error))
             except MatchError as error:
                 form.add_error(None, str(error))
             else:
-                self.log_change(request, match, gettext("The agreed time was changed."))
-                self.message_user(
-                    request,
-                    _("The agreed time is changed; both sides are told."),
-                    messages.SUCCESS,
-                )
+                self.log_change(request, match, logged)
+                self.message_user(request, done, messages.SUCCESS)
                 return HttpResponseRedirect(self._change_url(match))
         return action_form_page(
             request,
-            title=str(_("Change the agreed time")),
+            title=str(title),
             form=form,
             objects=[match],
             back_url=self._change_url(match),
-            submit_label=str(_("Save and tell both sides")),
+            submit_label=str(submit_label),
         )
 
     def reject_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -16,6 +16,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accesslog.models import AccessView
+from accesslog.services import record_access
 from otonari.choice_lists import ChoiceListAdminMixin
 from otonari.work_queue import WorkQueueFilter
 from requests_app.choices import LANGUAGE_CHOICES, Availability, Mode
@@ -62,6 +64,9 @@ def action_form_page(
     """
     from django.contrib.admin import site
 
+    # The page names each object (a request's title, a person's name): staff access log.
+    for obj in objects:
+        record_access(user=request.user, obj=obj, what=AccessView.ACTION)
     return TemplateResponse(
         request,
         "admin/volunteers/action_form.html",

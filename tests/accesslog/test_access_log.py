@@ -321,3 +321,18 @@ def test_staff_opening_a_photo_preview_is_logged_as_a_preview(client, carol, att
         client.get(reverse("requests:attachment_preview", args=[attachment.pk])).status_code == 200
     )
     assert AccessLog.objects.get().view == AccessView.PREVIEW
+
+
+def test_an_admin_action_page_naming_a_match_writes_one_row(client, carol, alice, bob) -> None:  # noqa: ANN001
+    """The reject (or approve, or propose) page names the match and its request: a row each time
+    it is shown, never its contents."""
+    waiting = make_match(alice, bob, status=MatchStatus.ACCEPTED, description=SECRET_TEXT)
+    client.force_login(carol)
+
+    response = client.get(reverse("admin:matching_match_reject", args=[waiting.pk]))
+
+    assert response.status_code == 200
+    row = AccessLog.objects.get(view=AccessView.ACTION)
+    assert (row.staff, row.object_id) == (carol, str(waiting.pk))
+    assert row.content_type == ContentType.objects.get_for_model(waiting)
+    assert SECRET_TEXT not in str(row.description)
