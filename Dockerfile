@@ -12,7 +12,9 @@ RUN pip install "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu
 COPY . .
 RUN python manage.py compilemessages --ignore=.venv -v 0 \
     && DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v 0
-RUN useradd --create-home otonari && chown -R otonari /app
+# The volumes take these folders' owner, so the app user can write uploads.
+RUN mkdir -p /app/media /app/private_media \
+    && useradd --create-home otonari && chown -R otonari /app
 USER otonari
 EXPOSE 8000
 CMD ["gunicorn", "otonari.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
